@@ -1,0 +1,179 @@
+//! Command-line arguments. Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Turns news articles into an RDF knowledge graph of who said what, about whom, when, according
+/// to which outlet and sentence, and finds where sources contradict each other.
+#[derive(Debug, Parser)]
+#[command(name = "claimgraph", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract, resolve and load articles into the store (incremental: unchanged documents are skipped).
+    Build(BuildArgs),
+    /// Run a bundled query by name, or any SPARQL 1.1 query.
+    Query(QueryArgs),
+    /// Write the whole graph in an RDF format (byte-identical for the same store content).
+    Export(ExportArgs),
+    /// Count what the store holds, by class and by document.
+    Stats(StoreArg),
+    /// Show the sentences, character spans, documents and rules behind an entity, attribution,
+    /// proposition, event or contradiction.
+    Explain(ExplainArgs),
+    /// Train the tagger, lemmatizer and parser on Universal Dependencies English-EWT.
+    Train(TrainArgs),
+    /// Evaluate the tagger, lemmatizer and parser on a UD English-EWT split.
+    EvalNlp(EvalNlpArgs),
+}
+
+/// Where the store is.
+#[derive(Debug, Args)]
+pub struct StoreArg {
+    /// The store directory.
+    #[arg(long, short = 's', env = "CLAIMGRAPH_STORE", default_value = "kg.db")]
+    pub store: PathBuf,
+}
+
+/// `claimgraph build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Articles: files, folders (searched recursively) or `-` for standard input; .txt, .md, .html, .jsonl.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The store directory (created if missing).
+    #[arg(
+        long,
+        short = 's',
+        env = "CLAIMGRAPH_STORE",
+        default_value = "kg.db",
+        conflicts_with = "memory"
+    )]
+    pub store: PathBuf,
+    /// Build in memory instead of on disk (nothing is kept; combine with --query).
+    #[arg(long)]
+    pub memory: bool,
+    /// A bundled query to run and print once the build is done.
+    #[arg(long, value_name = "NAME")]
+    pub query: Option<String>,
+    /// Base IRI of the data minted in a new store.
+    #[arg(long, default_value = claimgraph::rdf::DEFAULT_BASE)]
+    pub base: String,
+    /// Analysis threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `claimgraph query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A bundled query's name (see --list).
+    #[arg(conflicts_with_all = ["expression", "file", "list"])]
+    pub name: Option<String>,
+    /// A SPARQL query given on the command line.
+    #[arg(long = "expression", short = 'e', value_name = "SPARQL", conflicts_with_all = ["file", "list"])]
+    pub expression: Option<String>,
+    /// A file holding a SPARQL query (`-` for standard input).
+    #[arg(long, short = 'f', value_name = "FILE", conflicts_with = "list")]
+    pub file: Option<PathBuf>,
+    /// List the bundled queries with what each answers.
+    #[arg(long)]
+    pub list: bool,
+    /// Print the query instead of running it (with --list: nothing).
+    #[arg(long)]
+    pub show: bool,
+    /// The store directory.
+    #[arg(long, short = 's', env = "CLAIMGRAPH_STORE", default_value = "kg.db")]
+    pub store: PathBuf,
+    /// Output format (default: table on a terminal, TSV otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ResultsFormatArg>,
+}
+
+/// Result formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ResultsFormatArg {
+    /// Aligned columns.
+    Table,
+    /// SPARQL 1.1 CSV.
+    Csv,
+    /// SPARQL 1.1 TSV.
+    Tsv,
+    /// SPARQL 1.1 Query Results JSON.
+    Json,
+    /// SPARQL Query Results XML.
+    Xml,
+}
+
+/// `claimgraph export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The store directory.
+    #[arg(long, short = 's', env = "CLAIMGRAPH_STORE", default_value = "kg.db")]
+    pub store: PathBuf,
+    /// RDF format.
+    #[arg(long, value_enum, default_value = "turtle")]
+    pub format: ExportFormat,
+    /// Output file (default: standard output).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+}
+
+/// RDF formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// Turtle (all graphs merged).
+    Turtle,
+    /// TriG (one graph per document, the ontology and the derived graph).
+    Trig,
+    /// N-Triples (all graphs merged).
+    Ntriples,
+    /// N-Quads (one graph per document, the ontology and the derived graph).
+    Nquads,
+    /// RDF/XML (all graphs merged).
+    Rdfxml,
+    /// JSON-LD (one graph per document, the ontology and the derived graph).
+    Jsonld,
+}
+
+/// `claimgraph explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The node: a full IRI, or a short form like `id:entity/dmitry-peskov`.
+    pub iri: String,
+    /// The store directory.
+    #[arg(long, short = 's', env = "CLAIMGRAPH_STORE", default_value = "kg.db")]
+    pub store: PathBuf,
+}
+
+/// `claimgraph train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// The folder holding en_ewt-ud-{train,dev,test}.conllu.
+    #[arg(long)]
+    pub ud: PathBuf,
+    /// Where to write the model.
+    #[arg(long, short = 'o', default_value = "models")]
+    pub output: PathBuf,
+}
+
+/// `claimgraph eval-nlp`.
+#[derive(Debug, Args)]
+pub struct EvalNlpArgs {
+    /// The folder holding en_ewt-ud-{train,dev,test}.conllu.
+    #[arg(long)]
+    pub ud: PathBuf,
+    /// Which split to evaluate on.
+    #[arg(long, default_value = "test", value_parser = ["train", "dev", "test"])]
+    pub split: String,
+}

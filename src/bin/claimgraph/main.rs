@@ -1,0 +1,254 @@
+//! The `claimgraph` command. Only this binary prints; the library returns values and errors.
+
+mod args;
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use claimgraph::build::{BuildOptions, BuildSummary, Progress};
+use claimgraph::query::{self, ResultsFormat};
+use claimgraph::store::{LoadOutcome, Store};
+use clap::Parser;
+use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+
+use args::{BuildArgs, Cli, Command, ExportArgs, ExportFormat, QueryArgs, ResultsFormatArg};
+
+/// Exit status when the command did its work but skipped some inputs.
+const EXIT_PARTIAL: u8 = 1;
+/// Exit status when the command failed.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            // a closed pipe (`claimgraph export | head`) is the reader's choice, not an error
+            if error.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Query(args) => query(args).map(|()| 0),
+        Command::Export(args) => export(args).map(|()| 0),
+        Command::Stats(args) => stats(&open(&args.store)?).map(|()| 0),
+        Command::Explain(args) => {
+            let store = open(&args.store)?;
+            print!("{}", claimgraph::explain::explain(&store, &args.iri)?);
+            Ok(0)
+        }
+        Command::Train(args) => {
+            let options = claimgraph::nlp::TrainOptions {
+                ud_dir: args.ud,
+                out_dir: args.output,
+                ..claimgraph::nlp::TrainOptions::default()
+            };
+            claimgraph::nlp::train(&options, &mut std::io::stderr())?;
+            Ok(0)
+        }
+        Command::EvalNlp(args) => {
+            let report = claimgraph::nlp::evaluate(claimgraph::nlp::Model::embedded(), &args.ud, &args.split)?;
+            println!("{report}");
+            Ok(0)
+        }
+    }
+}
+
+fn open(path: &std::path::Path) -> anyhow::Result<Store> {
+    Ok(Store::open_existing(path)?)
+}
+
+fn build(args: BuildArgs) -> anyhow::Result<u8> {
+    let store = if args.memory {
+        Store::memory(&args.base)?
+    } else {
+        Store::open(&args.store, &args.base)?
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed_precise} {pos} documents {wide_msg}")
+                .expect("progress template is valid"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let options = BuildOptions::default().with_threads(args.threads);
+    let summary = claimgraph::build::build(&store, &args.paths, &options, |event| match event {
+        Progress::Document(document, outcome) => {
+            if let Some(bar) = &bar {
+                bar.inc(1);
+                let verb = match outcome {
+                    LoadOutcome::Added => "added",
+                    LoadOutcome::Replaced => "replaced",
+                    LoadOutcome::Unchanged => "unchanged",
+                };
+                bar.set_message(format!("{verb} {}", document.source));
+            }
+        }
+        Progress::Skipped(error) => match &bar {
+            Some(bar) => bar.println(format!("warning: skipped {error}")),
+            None => eprintln!("warning: skipped {error}"),
+        },
+        Progress::Deriving => {
+            if let Some(bar) = &bar {
+                bar.set_message("computing contradictions and corroborations");
+            }
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if !args.quiet {
+        print_summary(&summary, &store);
+    }
+    if let Some(name) = &args.query {
+        let bundled = query::bundled(name)?;
+        let format = default_results_format(None);
+        query::write_results(
+            store.query_raw(bundled.text)?,
+            format,
+            store.mapper().base(),
+            std::io::stdout().lock(),
+        )?;
+    }
+    if summary.documents == 0 && !summary.skipped.is_empty() {
+        bail!("no document could be read ({} input(s) skipped)", summary.skipped.len());
+    }
+    Ok(if summary.skipped.is_empty() { 0 } else { EXIT_PARTIAL })
+}
+
+fn print_summary(summary: &BuildSummary, store: &Store) {
+    let place = store
+        .path()
+        .map_or_else(|| "memory".to_owned(), |p| p.display().to_string());
+    eprintln!(
+        "{} documents ({} added, {} replaced, {} unchanged, {} skipped) → {place}\n\
+         {} sentences, {} entities, {} attributions, {} events, {} quads written ({} in store) in {:.2} s",
+        summary.documents,
+        summary.added,
+        summary.replaced,
+        summary.unchanged,
+        summary.skipped.len(),
+        summary.sentences,
+        summary.entities,
+        summary.attributions,
+        summary.events,
+        summary.quads,
+        summary.store_quads,
+        summary.seconds,
+    );
+}
+
+fn default_results_format(asked: Option<ResultsFormatArg>) -> ResultsFormat {
+    match asked {
+        Some(ResultsFormatArg::Table) => ResultsFormat::Table,
+        Some(ResultsFormatArg::Csv) => ResultsFormat::Csv,
+        Some(ResultsFormatArg::Tsv) => ResultsFormat::Tsv,
+        Some(ResultsFormatArg::Json) => ResultsFormat::Json,
+        Some(ResultsFormatArg::Xml) => ResultsFormat::Xml,
+        None if std::io::stdout().is_terminal() => ResultsFormat::Table,
+        None => ResultsFormat::Tsv,
+    }
+}
+
+fn query(args: QueryArgs) -> anyhow::Result<()> {
+    if args.list {
+        let width = query::BUNDLED.iter().map(|q| q.name.len()).max().unwrap_or(0);
+        for bundled in query::BUNDLED {
+            println!("{:width$}  {}", bundled.name, bundled.description());
+        }
+        return Ok(());
+    }
+    let (origin, text) = match (&args.name, &args.expression, &args.file) {
+        (Some(name), _, _) => (format!("query '{name}'"), query::bundled(name)?.text.to_owned()),
+        (_, Some(expression), _) => ("query".to_owned(), expression.clone()),
+        (_, _, Some(file)) if file.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read the query from standard input")?;
+            ("query from standard input".to_owned(), text)
+        }
+        (_, _, Some(file)) => (
+            format!("query in '{}'", file.display()),
+            std::fs::read_to_string(file).with_context(|| format!("cannot read '{}'", file.display()))?,
+        ),
+        _ => {
+            bail!("give a bundled query's name, -e SPARQL or -f FILE (claimgraph query --list shows the bundled ones)")
+        }
+    };
+    if args.show {
+        print!("{text}");
+        return Ok(());
+    }
+    let store = open(&args.store)?;
+    let results = store.query_raw(&text).with_context(|| format!("{origin} failed"))?;
+    let stdout = std::io::stdout().lock();
+    query::write_results(
+        results,
+        default_results_format(args.format),
+        store.mapper().base(),
+        stdout,
+    )?;
+    Ok(())
+}
+
+fn export(args: ExportArgs) -> anyhow::Result<()> {
+    let store = open(&args.store)?;
+    let format = match args.format {
+        ExportFormat::Turtle => RdfFormat::Turtle,
+        ExportFormat::Trig => RdfFormat::TriG,
+        ExportFormat::Ntriples => RdfFormat::NTriples,
+        ExportFormat::Nquads => RdfFormat::NQuads,
+        ExportFormat::Rdfxml => RdfFormat::RdfXml,
+        ExportFormat::Jsonld => RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+    };
+    match &args.output {
+        Some(path) => {
+            // write next to the target and rename, so a failed export never leaves half a file
+            let partial = path.with_extension("partial");
+            let file =
+                std::fs::File::create(&partial).with_context(|| format!("cannot create '{}'", partial.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            store.export(format, &mut writer)?;
+            writer.flush()?;
+            std::fs::rename(&partial, path).with_context(|| format!("cannot write '{}'", path.display()))?;
+        }
+        None => {
+            let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
+            store.export(format, &mut writer)?;
+            writer.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn stats(store: &Store) -> anyhow::Result<()> {
+    let stats = store.stats()?;
+    let base = store.mapper().base().to_owned();
+    println!("{} quads, {} documents", stats.quads, stats.by_document.len());
+    println!("\nby class:");
+    for (class, count) in &stats.by_class {
+        println!("  {count:>8}  {}", query::shorten_iri(class, &base));
+    }
+    println!("\nby document:");
+    for (file, (id, quads)) in &stats.by_document {
+        println!("  {quads:>8}  {file}  ({id})");
+    }
+    Ok(())
+}

@@ -1,0 +1,215 @@
+//! Build: streams documents from the corpus through the pipeline into the store.
+//!
+//! One reader thread parses files into documents, worker threads analyze them (all cores by
+//! default), and the calling thread loads each document's graph into the store in input order,
+//! so the result does not depend on thread timing. Queues between the stages are bounded:
+//! memory stays flat whatever the size of the corpus.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use oxigraph::model::Quad;
+
+use crate::Result;
+use crate::corpus::{self, CorpusError, Document};
+use crate::pipeline;
+use crate::rdf::Mapper;
+use crate::store::{LoadOutcome, Store};
+
+/// How a build runs.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Worker threads for analysis; 0 means one per core.
+    pub threads: usize,
+}
+
+impl BuildOptions {
+    /// Options with `threads` analysis threads (0: one per core).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildSummary {
+    /// Documents read from the corpus.
+    pub documents: usize,
+    /// Documents new to the store.
+    pub added: usize,
+    /// Documents that replaced an earlier version from the same source.
+    pub replaced: usize,
+    /// Documents already stored with the same text, left alone.
+    pub unchanged: usize,
+    /// Inputs that could not be read, with why.
+    pub skipped: Vec<String>,
+    /// Sentences in the documents analyzed.
+    pub sentences: usize,
+    /// Entities in the documents analyzed (per document; the same entity in two documents counts twice).
+    pub entities: usize,
+    /// Attributions extracted.
+    pub attributions: usize,
+    /// Events extracted.
+    pub events: usize,
+    /// Quads written for the documents analyzed.
+    pub quads: usize,
+    /// Quads in the store after the build.
+    pub store_quads: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// What a build reports while it runs.
+#[derive(Debug)]
+pub enum Progress<'a> {
+    /// A document was loaded (or found unchanged).
+    Document(&'a Document, LoadOutcome),
+    /// An input was skipped.
+    Skipped(&'a CorpusError),
+    /// Documents are loaded; cross-document facts are being computed.
+    Deriving,
+}
+
+struct Analyzed {
+    document: Document,
+    quads: Option<Vec<Quad>>,
+    counts: [usize; 4],
+}
+
+type Item = std::result::Result<Document, CorpusError>;
+type Output = std::result::Result<Analyzed, CorpusError>;
+
+/// Reads `paths`, analyzes every document and loads it into `store`, then recomputes the
+/// derived graph. Unreadable inputs are skipped and listed in the summary.
+pub fn build(
+    store: &Store,
+    paths: &[PathBuf],
+    options: &BuildOptions,
+    mut progress: impl FnMut(Progress<'_>),
+) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut summary = BuildSummary::default();
+    let mapper = store.mapper().clone();
+    let (input_tx, input_rx) = sync_channel::<(usize, Item)>(threads * 4);
+    let input_rx = Arc::new(Mutex::new(input_rx));
+    let (output_tx, output_rx) = sync_channel::<(usize, Output)>(threads * 4);
+
+    std::thread::scope(|scope| -> Result<()> {
+        let paths = paths.to_vec();
+        scope.spawn(move || {
+            for (seq, item) in corpus::read_paths(&paths).enumerate() {
+                if input_tx.send((seq, item)).is_err() {
+                    break;
+                }
+            }
+        });
+        for _ in 0..threads {
+            let input_rx = Arc::clone(&input_rx);
+            let output_tx = output_tx.clone();
+            let mapper = mapper.clone();
+            scope.spawn(move || worker(store, &mapper, &input_rx, &output_tx));
+        }
+        drop(output_tx);
+        load_in_order(store, output_rx, &mut summary, &mut progress)
+    })?;
+
+    progress(Progress::Deriving);
+    store.derive()?;
+    summary.store_quads = store.oxigraph().len()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn worker(
+    store: &Store,
+    mapper: &Mapper,
+    input: &Mutex<Receiver<(usize, Item)>>,
+    output: &SyncSender<(usize, Output)>,
+) {
+    loop {
+        let next = input.lock().map(|rx| rx.recv());
+        let Ok(Ok((seq, item))) = next else { return };
+        let result = item.map(|document| {
+            // a document whose text is already stored needs no analysis at all
+            if store.contains_document(&document.id).unwrap_or(false) {
+                return Analyzed {
+                    document,
+                    quads: None,
+                    counts: [0; 4],
+                };
+            }
+            let analysis = pipeline::analyze(document);
+            let quads = mapper.document_quads(&analysis);
+            let counts = [
+                analysis.sentences.len(),
+                analysis.resolution.entities.len(),
+                analysis.extraction.attributions.len(),
+                analysis.extraction.events.len(),
+            ];
+            Analyzed {
+                document: analysis.document,
+                quads: Some(quads),
+                counts,
+            }
+        });
+        if output.send((seq, result)).is_err() {
+            return;
+        }
+    }
+}
+
+fn load_in_order(
+    store: &Store,
+    output: Receiver<(usize, Output)>,
+    summary: &mut BuildSummary,
+    progress: &mut impl FnMut(Progress<'_>),
+) -> Result<()> {
+    let mut pending = BTreeMap::new();
+    let mut next = 0;
+    for (seq, result) in output {
+        pending.insert(seq, result);
+        while let Some(result) = pending.remove(&next) {
+            next += 1;
+            match result {
+                Err(error) => {
+                    progress(Progress::Skipped(&error));
+                    summary.skipped.push(error.to_string());
+                }
+                Ok(analyzed) => {
+                    summary.documents += 1;
+                    let outcome = match &analyzed.quads {
+                        None => LoadOutcome::Unchanged,
+                        Some(quads) => {
+                            let outcome =
+                                store.load_document(&analyzed.document.id, &analyzed.document.source, quads)?;
+                            if outcome != LoadOutcome::Unchanged {
+                                let [sentences, entities, attributions, events] = analyzed.counts;
+                                summary.sentences += sentences;
+                                summary.entities += entities;
+                                summary.attributions += attributions;
+                                summary.events += events;
+                                summary.quads += quads.len();
+                            }
+                            outcome
+                        }
+                    };
+                    match outcome {
+                        LoadOutcome::Unchanged => summary.unchanged += 1,
+                        LoadOutcome::Added => summary.added += 1,
+                        LoadOutcome::Replaced => summary.replaced += 1,
+                    }
+                    progress(Progress::Document(&analyzed.document, outcome));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The one error type of the library, joining the errors of each stage.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in claimgraph's library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An article could not be read (the path and line say which).
+    #[error(transparent)]
+    Corpus(#[from] crate::corpus::CorpusError),
+    /// The store failed or is not a claimgraph store.
+    #[error("store {path}: {reason}")]
+    Store {
+        /// The store's directory.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Oxigraph's storage layer failed.
+    #[error(transparent)]
+    Storage(#[from] oxigraph::store::StorageError),
+    /// A SPARQL query or update did not parse.
+    #[error("{0}")]
+    SparqlSyntax(#[from] oxigraph::sparql::SparqlSyntaxError),
+    /// A SPARQL query or update failed while it ran.
+    #[error(transparent)]
+    Evaluation(#[from] oxigraph::sparql::QueryEvaluationError),
+    /// RDF could not be written.
+    #[error(transparent)]
+    Serializer(#[from] oxigraph::store::SerializerError),
+    /// RDF could not be parsed.
+    #[error(transparent)]
+    Parse(#[from] oxigraph::io::RdfParseError),
+    /// No bundled query has this name.
+    #[error("no bundled query named '{0}' (claimgraph query --list shows them)")]
+    UnknownQuery(String),
+    /// The tagger or parser model failed.
+    #[error(transparent)]
+    Model(#[from] crate::nlp::ModelError),
+    /// Reading or writing failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// A result with claimgraph's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

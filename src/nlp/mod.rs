@@ -1,0 +1,575 @@
+//! Part-of-speech tagging, lemmatization and labelled dependency parsing, in pure Rust, trained
+//! on Universal Dependencies English-EWT.
+//!
+//! * Tagger: greedy left-to-right averaged perceptron over word, affix, shape, ambiguity-class
+//!   and tag-history features, predicting joint (UPOS, XPOS) tags.
+//! * Lemmatizer: (form, XPOS) → lemma table from the training data, then suffix rules per XPOS.
+//! * Parser: greedy arc-hybrid transition parser with labelled transitions, an averaged
+//!   perceptron over Zhang & Nivre (2011)-style features, trained with a dynamic oracle and
+//!   exploration on jackknifed (predicted) tags.
+//!
+//! Feature ids are FNV/splitmix hashes; training is deterministic (same data, same bytes).
+
+mod conllu;
+mod eval;
+mod lemma;
+mod parser;
+mod tagger;
+mod util;
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+pub use eval::{GoldScores, RawScores};
+use lemma::Lemmatizer;
+use parser::{ParseSentence, Parser};
+use tagger::{TagSentence, Tagger};
+use util::{Reader, Writer};
+
+/// File name of the trained model inside the output directory.
+pub const MODEL_FILE: &str = "en_ewt.model";
+
+const MAGIC: &[u8; 8] = b"CGNLP\x00\x01\x00";
+
+static EMBEDDED: &[u8] = include_bytes!("../../models/en_ewt.model");
+
+/// Errors from loading, training or evaluating models.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The model bytes are not a valid model.
+    #[error("invalid model: {0}")]
+    Format(String),
+    /// A CoNLL-U file could not be parsed.
+    #[error("{file}:{line}: {message}")]
+    Conllu {
+        /// The file.
+        file: String,
+        /// 1-based line number (0 when the problem is not tied to a line).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The analysis of one word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    /// Universal part-of-speech tag.
+    pub upos: String,
+    /// Penn Treebank part-of-speech tag.
+    pub xpos: String,
+    /// Lemma.
+    pub lemma: String,
+    /// Head: 0 = root, else the 1-based index of the head word.
+    pub head: usize,
+    /// Universal Dependencies relation (with subtype, e.g. `nmod:poss`).
+    pub deprel: String,
+}
+
+/// A trained tagger, lemmatizer and parser.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    tagger: Tagger,
+    lemmatizer: Lemmatizer,
+    parser: Parser,
+}
+
+impl Model {
+    /// Parses a model from the bytes [`Model::to_bytes`] produced.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(ModelError::Format(
+                "not a claimgraph NLP model (bad magic bytes or version)".into(),
+            ));
+        }
+        let mut r = Reader::new(&bytes[MAGIC.len()..]);
+        let tagger = Tagger::read(&mut r)?;
+        let lemmatizer = Lemmatizer::read(&mut r)?;
+        let parser = Parser::read(&mut r)?;
+        if !r.at_end() {
+            return Err(ModelError::Format("trailing bytes after the model".into()));
+        }
+        Ok(Model {
+            tagger,
+            lemmatizer,
+            parser,
+        })
+    }
+
+    /// Serializes the model (deterministic bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.buf.extend_from_slice(MAGIC);
+        self.tagger.write(&mut w);
+        self.lemmatizer.write(&mut w);
+        self.parser.write(&mut w);
+        w.buf
+    }
+
+    /// The model shipped in `models/`, embedded in the binary and parsed once.
+    pub fn embedded() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(|| Model::from_bytes(EMBEDDED).expect("the embedded model is valid"))
+    }
+
+    /// Tags, lemmatizes and parses a tokenized sentence: one analysis per word, in order.
+    pub fn analyze(&self, words: &[&str]) -> Vec<Analysis> {
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let (tags, infos) = self.tagger.tag_ids(words);
+        let lower: Vec<u64> = infos.iter().map(|w| w.lower).collect();
+        let arcs = self.parser.parse(&lower, &tags);
+        words
+            .iter()
+            .zip(tags)
+            .zip(arcs)
+            .map(|((w, t), (head, label))| {
+                let (upos, xpos) = &self.tagger.tags[t];
+                Analysis {
+                    upos: upos.clone(),
+                    xpos: xpos.clone(),
+                    lemma: self.lemmatizer.lemma(w, xpos),
+                    head,
+                    deprel: self.parser.labels[label].clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// Tags a tokenized sentence: (UPOS, XPOS) per word.
+    pub fn tag(&self, words: &[&str]) -> Vec<(String, String)> {
+        if words.is_empty() {
+            return Vec::new();
+        }
+        self.tagger
+            .tag_ids(words)
+            .0
+            .into_iter()
+            .map(|t| self.tagger.tags[t].clone())
+            .collect()
+    }
+
+    /// Lemma of a word given its XPOS tag.
+    pub fn lemma(&self, form: &str, xpos: &str) -> String {
+        self.lemmatizer.lemma(form, xpos)
+    }
+
+    /// A copy without the tagger and parser weights smaller than the given magnitudes (to shrink
+    /// the model; the weights are averaged perceptron weights, of the order of 1 to 100).
+    pub fn pruned(&self, tagger_min: f32, parser_min: f32) -> Model {
+        Model {
+            tagger: self.tagger.pruned(tagger_min),
+            lemmatizer: self.lemmatizer.clone(),
+            parser: self.parser.pruned(parser_min),
+        }
+    }
+
+    /// Sizes: (tagger features, tagger weights, parser features, parser weights).
+    pub fn sizes(&self) -> (usize, usize, usize, usize) {
+        let (a, b) = self.tagger.size();
+        let (c, d) = self.parser.size();
+        (a, b, c, d)
+    }
+}
+
+/// Training options.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Directory holding `en_ewt-ud-{train,dev,test}.conllu`.
+    pub ud_dir: PathBuf,
+    /// Directory the model file ([`MODEL_FILE`]) is written to.
+    pub out_dir: PathBuf,
+    /// Tagger training passes.
+    pub tagger_iterations: usize,
+    /// Parser training passes.
+    pub parser_iterations: usize,
+    /// Folds for jackknifing the tags the parser is trained on (0 or 1 = gold tags).
+    pub jackknife_folds: usize,
+    /// Probability of following the model's own (possibly wrong) transition after the first pass.
+    pub explore: f64,
+    /// Parser features must occur at least this often on the training oracle paths to get weights.
+    pub parser_min_count: u32,
+    /// Threads for the jackknife taggers (results do not depend on it).
+    pub threads: usize,
+    /// Seed of the shuffling and exploration random numbers.
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            ud_dir: PathBuf::from("../shared/data/ud-english-ewt"),
+            out_dir: PathBuf::from("models"),
+            tagger_iterations: 10,
+            parser_iterations: 15,
+            jackknife_folds: 5,
+            explore: 0.9,
+            parser_min_count: 5,
+            threads: 2,
+            seed: 0x00c1_a1e6_2a9f,
+        }
+    }
+}
+
+fn split_path(ud_dir: &Path, split: &str) -> PathBuf {
+    ud_dir.join(format!("en_ewt-ud-{split}.conllu"))
+}
+
+fn logln(log: &mut dyn Write, msg: &str) -> Result<(), ModelError> {
+    writeln!(log, "{msg}").map_err(|source| ModelError::Io {
+        path: "<log>".into(),
+        source,
+    })
+}
+
+/// Trains a model on the EWT training split and writes it to `out_dir/`[`MODEL_FILE`].
+pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelError> {
+    let start = Instant::now();
+    let sentences = conllu::read_file(&split_path(&options.ud_dir, "train"))?;
+    let model = train_model(&sentences, options, log)?;
+    let bytes = model.to_bytes();
+    std::fs::create_dir_all(&options.out_dir).map_err(|source| ModelError::Io {
+        path: options.out_dir.display().to_string(),
+        source,
+    })?;
+    let path = options.out_dir.join(MODEL_FILE);
+    std::fs::write(&path, &bytes).map_err(|source| ModelError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    logln(
+        log,
+        &format!(
+            "wrote {} ({} bytes) in {:.1}s",
+            path.display(),
+            bytes.len(),
+            start.elapsed().as_secs_f64()
+        ),
+    )?;
+    let dev = split_path(&options.ud_dir, "dev");
+    if dev.exists() {
+        let scores = eval::gold_scores(&model, &conllu::read_file(&dev)?);
+        logln(
+            log,
+            &format!(
+                "dev (gold tokenization): UPOS={:.2} XPOS={:.2} LEMMA={:.2} UAS={:.2} LAS={:.2}",
+                scores.upos, scores.xpos, scores.lemma, scores.uas, scores.las
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// What a tagger job returns: the tagger and the (sentence, predicted tags) it tagged.
+type JobResult = (Tagger, Vec<(usize, Vec<usize>)>);
+
+fn train_model(
+    sentences: &[conllu::Sentence],
+    options: &TrainOptions,
+    log: &mut dyn Write,
+) -> Result<Model, ModelError> {
+    let start = Instant::now();
+    let mut tags: Vec<(String, String)> = sentences
+        .iter()
+        .flat_map(|s| s.words.iter().map(|w| (w.upos.clone(), w.xpos.clone())))
+        .collect();
+    tags.sort();
+    tags.dedup();
+    let mut labels: Vec<String> = sentences
+        .iter()
+        .flat_map(|s| s.words.iter().map(|w| w.deprel.clone()))
+        .collect();
+    labels.sort();
+    labels.dedup();
+    if tags.len() > 255 || 1 + 2 * labels.len() > 256 {
+        return Err(ModelError::Format(format!(
+            "too many tags ({}) or labels ({})",
+            tags.len(),
+            labels.len()
+        )));
+    }
+    let tag_id = |u: &str, x: &str| {
+        tags.binary_search_by(|(a, b)| (a.as_str(), b.as_str()).cmp(&(u, x)))
+            .unwrap_or(0)
+    };
+    let tag_sents: Vec<TagSentence> = sentences
+        .iter()
+        .map(|s| TagSentence {
+            words: s.words.iter().map(|w| w.form.as_str()).collect(),
+            tags: s.words.iter().map(|w| tag_id(&w.upos, &w.xpos)).collect(),
+        })
+        .collect();
+    logln(
+        log,
+        &format!(
+            "{} sentences, {} joint tags, {} labels",
+            sentences.len(),
+            tags.len(),
+            labels.len()
+        ),
+    )?;
+
+    // Job 0 trains the final tagger on everything; jobs 1..=k train on all but fold k-1 and tag it.
+    let folds = if options.jackknife_folds >= 2 {
+        options.jackknife_folds
+    } else {
+        0
+    };
+    let jobs = folds + 1;
+    let threads = options.threads.clamp(1, jobs);
+    let mut results: Vec<Option<JobResult>> = (0..jobs).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let tag_sents = &tag_sents;
+                let tags = &tags;
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for job in (t..jobs).step_by(threads) {
+                        let mut quiet = |_: String| {};
+                        if job == 0 {
+                            let tagger =
+                                Tagger::train(tags, tag_sents, options.tagger_iterations, options.seed, &mut quiet);
+                            out.push((job, tagger, Vec::new()));
+                        } else {
+                            let fold = job - 1;
+                            let (train, held): (Vec<usize>, Vec<usize>) =
+                                (0..tag_sents.len()).partition(|i| i % folds != fold);
+                            let sub: Vec<TagSentence> = train
+                                .iter()
+                                .map(|&i| TagSentence {
+                                    words: tag_sents[i].words.clone(),
+                                    tags: tag_sents[i].tags.clone(),
+                                })
+                                .collect();
+                            let tagger = Tagger::train(tags, &sub, options.tagger_iterations, options.seed, &mut quiet);
+                            let tagged = held
+                                .iter()
+                                .map(|&i| (i, tagger.tag_ids(&tag_sents[i].words).0))
+                                .collect();
+                            out.push((job, tagger, tagged));
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            for (job, tagger, tagged) in h.join().expect("tagger thread panicked") {
+                results[job] = Some((tagger, tagged));
+            }
+        }
+    });
+    let mut predicted: Vec<Vec<usize>> = tag_sents.iter().map(|s| s.tags.clone()).collect();
+    let mut tagger = None;
+    for (job, r) in results.into_iter().enumerate() {
+        let (t, tagged) = r.expect("every job ran");
+        if job == 0 {
+            tagger = Some(t);
+        }
+        for (i, p) in tagged {
+            predicted[i] = p;
+        }
+    }
+    let tagger = tagger.expect("job 0 ran");
+    let (right, total) = predicted
+        .iter()
+        .zip(&tag_sents)
+        .flat_map(|(p, s)| p.iter().zip(&s.tags))
+        .fold((0, 0), |(r, t), (a, b)| (r + usize::from(a == b), t + 1));
+    logln(
+        log,
+        &format!(
+            "taggers trained in {:.1}s; jackknifed tag accuracy {:.2}%",
+            start.elapsed().as_secs_f64(),
+            100.0 * right as f64 / total.max(1) as f64
+        ),
+    )?;
+
+    let lemmatizer = Lemmatizer::train(sentences.iter().flat_map(|s| {
+        s.words
+            .iter()
+            .map(|w| (w.form.as_str(), w.xpos.as_str(), w.lemma.as_str()))
+    }));
+
+    let parse_sents: Vec<ParseSentence> = sentences
+        .iter()
+        .zip(predicted)
+        .map(|(s, tags)| {
+            let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+            ParseSentence {
+                words: tagger::word_infos(&forms, None).iter().map(|w| w.lower).collect(),
+                tags,
+                heads: s.words.iter().map(|w| w.head).collect(),
+                labels: s
+                    .words
+                    .iter()
+                    .map(|w| labels.binary_search(&w.deprel).unwrap_or(0))
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut lines = Vec::new();
+    let parser = Parser::train(
+        &labels,
+        &parse_sents,
+        options.parser_iterations,
+        options.explore,
+        options.parser_min_count,
+        options.seed,
+        &mut |m| lines.push(m),
+    );
+    for l in lines {
+        logln(log, &l)?;
+    }
+    logln(
+        log,
+        &format!("parser trained; total {:.1}s", start.elapsed().as_secs_f64()),
+    )?;
+    Ok(Model {
+        tagger,
+        lemmatizer,
+        parser,
+    })
+}
+
+/// Evaluation figures for one split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalReport {
+    /// The split evaluated.
+    pub split: String,
+    /// Sentences in the split.
+    pub sentences: usize,
+    /// Scores from gold tokenization.
+    pub gold: GoldScores,
+    /// Scores from raw text.
+    pub raw: RawScores,
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (g, r) = (&self.gold, &self.raw);
+        writeln!(
+            f,
+            "EWT {} ({} sentences, {} words), CoNLL 2018 metrics",
+            self.split, self.sentences, g.words
+        )?;
+        writeln!(f, "raw text (text::segment + text::tokenize), F1:")?;
+        writeln!(f, "  Tokens     {:6.2}", r.tokens)?;
+        writeln!(f, "  Sentences  {:6.2}", r.sentences)?;
+        writeln!(f, "  Words      {:6.2}", r.words)?;
+        writeln!(f, "  UPOS       {:6.2}", r.upos)?;
+        writeln!(f, "  XPOS       {:6.2}", r.xpos)?;
+        writeln!(f, "  Lemmas     {:6.2}", r.lemma)?;
+        writeln!(f, "  UAS        {:6.2}", r.uas)?;
+        writeln!(f, "  LAS        {:6.2}", r.las)?;
+        writeln!(f, "gold tokenization (Tokens = Sentences = Words = 100.00), accuracy:")?;
+        writeln!(f, "  UPOS       {:6.2}", g.upos)?;
+        writeln!(f, "  XPOS       {:6.2}", g.xpos)?;
+        writeln!(f, "  Lemmas     {:6.2}", g.lemma)?;
+        writeln!(f, "  UAS        {:6.2}", g.uas)?;
+        writeln!(f, "  LAS        {:6.2}", g.las)?;
+        writeln!(f, "  LAS (full relations incl. subtypes) {:6.2}", g.las_full)?;
+        write!(
+            f,
+            "UPOS={:.2} XPOS={:.2} LEMMA={:.2} UAS={:.2} LAS={:.2}",
+            g.upos, g.xpos, g.lemma, g.uas, g.las
+        )
+    }
+}
+
+/// Evaluates `model` on `ud_dir/en_ewt-ud-<split>.conllu` (split = train, dev or test).
+pub fn evaluate(model: &Model, ud_dir: &Path, split: &str) -> Result<EvalReport, ModelError> {
+    if !matches!(split, "train" | "dev" | "test") {
+        return Err(ModelError::Format(format!(
+            "unknown split {split:?} (expected train, dev or test)"
+        )));
+    }
+    let sentences = conllu::read_file(&split_path(ud_dir, split))?;
+    Ok(EvalReport {
+        split: split.to_string(),
+        sentences: sentences.len(),
+        gold: eval::gold_scores(model, &sentences),
+        raw: eval::raw_scores(model, &sentences),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<&str> {
+        s.split_whitespace().collect()
+    }
+
+    #[test]
+    fn round_trips_bytes() {
+        let m = Model::embedded();
+        let bytes = m.to_bytes();
+        assert_eq!(
+            bytes, EMBEDDED,
+            "re-serializing the embedded model gives the same bytes"
+        );
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(&back, m);
+        assert!(Model::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+        assert!(matches!(Model::from_bytes(b"nonsense"), Err(ModelError::Format(_))));
+    }
+
+    #[test]
+    fn parses_a_news_sentence() {
+        let w = words("Peskov denied that Moscow had sent a response .");
+        let a = Model::embedded().analyze(&w);
+        assert_eq!(a.len(), w.len());
+        let root: Vec<usize> = (0..a.len()).filter(|&i| a[i].head == 0).collect();
+        assert_eq!(root, [1], "{a:#?}");
+        assert_eq!(
+            (a[1].upos.as_str(), a[1].deprel.as_str(), a[1].lemma.as_str()),
+            ("VERB", "root", "deny")
+        );
+        assert_eq!(
+            (a[0].head, a[0].deprel.as_str(), a[0].upos.as_str()),
+            (2, "nsubj", "PROPN")
+        );
+        assert_eq!(
+            (a[5].head, a[5].deprel.as_str(), a[5].lemma.as_str()),
+            (2, "ccomp", "send")
+        );
+        assert_eq!((a[3].head, a[3].deprel.as_str()), (6, "nsubj"));
+        assert_eq!((a[2].head, a[2].deprel.as_str()), (6, "mark"));
+        assert_eq!((a[7].head, a[7].deprel.as_str()), (6, "obj"));
+        assert_eq!(
+            (a[8].head, a[8].deprel.as_str(), a[8].upos.as_str()),
+            (2, "punct", "PUNCT")
+        );
+    }
+
+    #[test]
+    fn tags_and_handles_edge_cases() {
+        let m = Model::embedded();
+        let t = m.tag(&words("The minister said it ."));
+        assert_eq!(t[0], ("DET".to_string(), "DT".to_string()));
+        assert_eq!(t[2], ("VERB".to_string(), "VBD".to_string()));
+        assert!(m.analyze(&[]).is_empty());
+        assert!(m.tag(&[]).is_empty());
+        let one = m.analyze(&["Hello"]);
+        assert_eq!((one[0].head, one[0].deprel.as_str()), (0, "root"));
+    }
+
+    #[test]
+    fn evaluate_rejects_unknown_split() {
+        assert!(evaluate(Model::embedded(), Path::new("/nonexistent"), "bogus").is_err());
+    }
+}

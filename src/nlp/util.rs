@@ -1,0 +1,619 @@
+//! Shared pieces: stable hashing, a deterministic RNG, binary (de)serialization helpers and the
+//! sparse averaged-perceptron weight tables used by both the tagger and the parser.
+
+use super::ModelError;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a 64-bit hash of a byte string (stable across runs and platforms).
+pub fn fnv(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Mixes a 64-bit value (the splitmix64 finalizer).
+#[inline]
+pub fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Feature keys are 40-bit (compact delta coding in the model file; with about two million
+/// features, a query hits a wrong feature with probability ~2e-6).
+const KEY_MASK: u64 = (1 << 40) - 1;
+
+/// Feature key for template `t` over up to three values; never 0 (0 marks empty slots).
+#[inline]
+pub fn feat(t: u32, a: u64, b: u64, c: u64) -> u64 {
+    let mut h = mix(u64::from(t).wrapping_add(0x9e37_79b9_7f4a_7c15) ^ a);
+    h = mix(h ^ b.rotate_left(17));
+    h = mix(h ^ c.rotate_left(41)) & KEY_MASK;
+    if h == 0 { 1 } else { h }
+}
+
+/// Hasher for keys that are already well-mixed 64-bit hashes (deterministic, no random state).
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A HashMap keyed by pre-hashed u64 keys.
+pub type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+/// Small deterministic RNG (xorshift64*).
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(mix(seed) | 1)
+    }
+    /// Next raw value.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    /// Uniform float in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Fisher-Yates shuffle.
+    pub fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// Little-endian binary writer.
+#[derive(Default)]
+pub struct Writer {
+    /// The bytes written so far.
+    pub buf: Vec<u8>,
+}
+
+impl Writer {
+    /// Writes a u8.
+    pub fn u8(&mut self, v: u8) {
+        self.buf.push(v);
+    }
+    /// Writes a u16.
+    pub fn u16(&mut self, v: u16) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+    /// Writes a u64.
+    pub fn u64(&mut self, v: u64) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+    /// Writes an unsigned LEB128 varint.
+    pub fn var(&mut self, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.buf.push(b);
+                return;
+            }
+            self.buf.push(b | 0x80);
+        }
+    }
+    /// Writes a length-prefixed string.
+    pub fn str(&mut self, s: &str) {
+        self.var(s.len() as u64);
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+    /// Writes a list of strings.
+    pub fn strs(&mut self, v: &[String]) {
+        self.var(v.len() as u64);
+        for s in v {
+            self.str(s);
+        }
+    }
+}
+
+/// Little-endian binary reader over a byte slice.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+fn truncated() -> ModelError {
+    ModelError::Format("model file is truncated".into())
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, pos: 0 }
+    }
+    /// Takes `n` raw bytes.
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(truncated)?;
+        let s = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    /// Reads a u8.
+    pub fn u8(&mut self) -> Result<u8, ModelError> {
+        Ok(self.take(1)?[0])
+    }
+    /// Reads a u64.
+    pub fn u64(&mut self) -> Result<u64, ModelError> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().map_err(|_| truncated())?))
+    }
+    /// Reads a varint.
+    pub fn var(&mut self) -> Result<u64, ModelError> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(ModelError::Format("bad varint in model file".into()))
+    }
+    /// Reads a length (a varint bounded by the remaining bytes, to reject corrupt files early).
+    pub fn len(&mut self) -> Result<usize, ModelError> {
+        let n = self.var()?;
+        if n > self.bytes.len() as u64 {
+            return Err(ModelError::Format(format!("implausible length {n} in model file")));
+        }
+        Ok(n as usize)
+    }
+    /// Reads a string.
+    pub fn str(&mut self) -> Result<String, ModelError> {
+        let n = self.len()?;
+        let b = self.take(n)?;
+        String::from_utf8(b.to_vec()).map_err(|_| ModelError::Format("invalid UTF-8 in model file".into()))
+    }
+    /// Reads a list of strings.
+    pub fn strs(&mut self) -> Result<Vec<String>, ModelError> {
+        let n = self.len()?;
+        (0..n).map(|_| self.str()).collect()
+    }
+    /// True when everything was consumed.
+    pub fn at_end(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
+}
+
+/// Dense averaged-perceptron weights during training: feature → row of `nclasses` weights, with
+/// the averaging trick (keep `u = Σ clock·Δ`, average = w − u / clock).
+pub struct TrainWeights {
+    nclasses: usize,
+    index: IdMap<u32>,
+    keys: Vec<u64>,
+    w: Vec<f32>,
+    u: Vec<f32>,
+    allowed: Option<IdMap<u32>>,
+    /// Number of instances seen so far (the averaging clock).
+    pub clock: u32,
+}
+
+impl TrainWeights {
+    /// Empty weights for `nclasses` classes.
+    pub fn new(nclasses: usize) -> TrainWeights {
+        TrainWeights {
+            nclasses,
+            index: IdMap::default(),
+            keys: Vec::new(),
+            w: Vec::new(),
+            u: Vec::new(),
+            allowed: None,
+            clock: 0,
+        }
+    }
+
+    /// Restricts updates to the features in `allowed`.
+    pub fn restrict(&mut self, allowed: IdMap<u32>) {
+        self.allowed = Some(allowed);
+    }
+
+    /// Sets `scores` to the sum of the current weights of `feats`.
+    pub fn score(&self, feats: &[u64], scores: &mut [f32]) {
+        let nc = self.nclasses;
+        let scores = &mut scores[..nc];
+        scores.iter_mut().for_each(|s| *s = 0.0);
+        for f in feats {
+            if let Some(&r) = self.index.get(f) {
+                let row = &self.w[r as usize * nc..(r as usize + 1) * nc];
+                scores.iter_mut().zip(row).for_each(|(s, w)| *s += w);
+            }
+        }
+    }
+
+    /// Number of features seen so far.
+    pub fn feature_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Advances the averaging clock by one instance.
+    pub fn tick(&mut self) {
+        self.clock += 1;
+    }
+
+    /// Adds `delta` to class `class` of every feature in `feats`.
+    pub fn update(&mut self, feats: &[u64], class: usize, delta: f32) {
+        let nc = self.nclasses;
+        let cd = self.clock as f32 * delta;
+        for &f in feats {
+            let r = match self.index.get(&f) {
+                Some(&r) => r as usize,
+                None => {
+                    if self.allowed.as_ref().is_some_and(|a| !a.contains_key(&f)) {
+                        continue;
+                    }
+                    let r = self.keys.len();
+                    self.index.insert(f, r as u32);
+                    self.keys.push(f);
+                    self.w.resize((r + 1) * nc, 0.0);
+                    self.u.resize((r + 1) * nc, 0.0);
+                    r
+                }
+            };
+            self.w[r * nc + class] += delta;
+            self.u[r * nc + class] += cd;
+        }
+    }
+
+    /// The averaged weights of features allowed by `keep` (all when `None`), as a runtime table.
+    pub fn average(&self, keep: Option<&IdMap<u32>>) -> Weights {
+        let nc = self.nclasses;
+        let clock = f64::from(self.clock.max(1));
+        let mut order: Vec<usize> = (0..self.keys.len()).collect();
+        order.sort_unstable_by_key(|&i| self.keys[i]);
+        let mut rows = Rows::default();
+        for i in order {
+            if keep.is_some_and(|k| !k.contains_key(&self.keys[i])) {
+                continue;
+            }
+            let before = rows.entries.len();
+            for c in 0..nc {
+                let (w, u) = (f64::from(self.w[i * nc + c]), f64::from(self.u[i * nc + c]));
+                let w = bf16_round((w - u / clock) as f32);
+                if w != 0.0 {
+                    rows.entries.push((c as u8, w));
+                }
+            }
+            if rows.entries.len() > before {
+                rows.keys.push(self.keys[i]);
+                rows.starts.push(rows.entries.len() as u32);
+            }
+        }
+        Weights::build(nc, &rows)
+    }
+}
+
+/// Rows in flat form, sorted by key: row `i` is `entries[starts[i]..starts[i + 1]]`.
+struct Rows {
+    keys: Vec<u64>,
+    starts: Vec<u32>,
+    entries: Vec<(u8, f32)>,
+}
+
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows {
+            keys: Vec::new(),
+            starts: vec![0],
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl Rows {
+    fn row(&self, i: usize) -> &[(u8, f32)] {
+        &self.entries[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+}
+
+/// Rounds an f32 to the nearest bfloat16 value (kept as f32).
+pub fn bf16_round(w: f32) -> f32 {
+    f32::from_bits(u32::from(bf16_bits(w)) << 16)
+}
+
+fn bf16_bits(w: f32) -> u16 {
+    let b = w.to_bits();
+    let rounded = b.wrapping_add(0x7fff + ((b >> 16) & 1));
+    (rounded >> 16) as u16
+}
+
+const EMPTY: u8 = 0;
+const INLINE1: u8 = 1;
+const INLINE2: u8 = 2;
+const SPARSE: u8 = 3;
+const DENSE: u8 = 4;
+
+/// One 16-byte slot of the open-addressing table: a 40-bit feature key and where its row is.
+/// Rows of one or two entries are stored inline (classes in `c`, f32 weights in `a`, `b`); sparse
+/// rows are `a..a + b` of the entry arrays; dense rows are row `a` of the dense array.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Slot {
+    hi: u32,
+    lo: u8,
+    kind: u8,
+    c: [u8; 2],
+    a: u32,
+    b: u32,
+}
+
+impl Slot {
+    #[inline]
+    fn is(&self, key: u64) -> bool {
+        self.hi == (key >> 8) as u32 && self.lo == key as u8
+    }
+
+    fn key(&self) -> u64 {
+        u64::from(self.hi) << 8 | u64::from(self.lo)
+    }
+}
+
+/// Runtime weights: an open-addressing table from feature key to a row of class weights, dense
+/// (`nclasses` floats) for features with many classes, sparse (class, weight) lists otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    nclasses: usize,
+    nfeatures: usize,
+    slots: Vec<Slot>,
+    mask: usize,
+    classes: Vec<u8>,
+    ws: Vec<u16>,
+    dense: Vec<u16>,
+}
+
+/// Expands a bfloat16 to f32.
+#[inline]
+fn bf16(x: u16) -> f32 {
+    f32::from_bits(u32::from(x) << 16)
+}
+
+impl Weights {
+    fn build(nclasses: usize, rows: &Rows) -> Weights {
+        let cap = (rows.keys.len() * 2).next_power_of_two().max(16);
+        let mut slots = vec![Slot::default(); cap];
+        let mask = cap - 1;
+        let (mut classes, mut ws, mut dense) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, &k) in rows.keys.iter().enumerate() {
+            let row = rows.row(i);
+            let mut slot = Slot {
+                hi: (k >> 8) as u32,
+                lo: k as u8,
+                ..Slot::default()
+            };
+            if row.len() * 6 > nclasses {
+                let start = dense.len();
+                dense.resize(start + nclasses, 0);
+                for &(c, w) in row {
+                    dense[start + c as usize] = bf16_bits(w);
+                }
+                slot.kind = DENSE;
+                slot.a = (start / nclasses) as u32;
+            } else if row.len() <= 2 {
+                slot.kind = if row.len() == 1 { INLINE1 } else { INLINE2 };
+                slot.c[0] = row[0].0;
+                slot.a = row[0].1.to_bits();
+                if let Some(&(c, w)) = row.get(1) {
+                    slot.c[1] = c;
+                    slot.b = w.to_bits();
+                }
+            } else {
+                slot.kind = SPARSE;
+                slot.a = ws.len() as u32;
+                slot.b = row.len() as u32;
+                for &(c, w) in row {
+                    classes.push(c);
+                    ws.push(bf16_bits(w));
+                }
+            }
+            let mut p = (k as usize) & mask;
+            while slots[p].kind != EMPTY {
+                p = (p + 1) & mask;
+            }
+            slots[p] = slot;
+        }
+        Weights {
+            nclasses,
+            nfeatures: rows.keys.len(),
+            slots,
+            mask,
+            classes,
+            ws,
+            dense,
+        }
+    }
+
+    /// Number of features and of (feature, class) weights.
+    pub fn size(&self) -> (usize, usize) {
+        (self.nfeatures, self.ws.len() + self.dense.len())
+    }
+
+    /// Sets `scores` (at least `nclasses` long) to the sum of the rows of `feats`.
+    #[inline]
+    pub fn score(&self, feats: &[u64], scores: &mut [f32]) {
+        let nc = self.nclasses;
+        let scores = &mut scores[..nc];
+        scores.iter_mut().for_each(|s| *s = 0.0);
+        // first pass: independent loads of the home slots, so cache misses overlap
+        let mut found = [Slot::default(); 192];
+        let n = feats.len().min(found.len());
+        for (slot, &f) in found[..n].iter_mut().zip(feats) {
+            *slot = self.slots[(f as usize) & self.mask];
+        }
+        for (slot, &f) in found[..n].iter_mut().zip(feats) {
+            if slot.kind != EMPTY && !slot.is(f) {
+                let mut p = (f as usize) & self.mask;
+                loop {
+                    p = (p + 1) & self.mask;
+                    let s = self.slots[p];
+                    if s.kind == EMPTY || s.is(f) {
+                        *slot = s;
+                        break;
+                    }
+                }
+            }
+        }
+        for slot in &found[..n] {
+            match slot.kind {
+                DENSE => {
+                    let a = slot.a as usize * nc;
+                    scores
+                        .iter_mut()
+                        .zip(&self.dense[a..a + nc])
+                        .for_each(|(s, &w)| *s += bf16(w));
+                }
+                INLINE1 | INLINE2 => {
+                    if let Some(s) = scores.get_mut(slot.c[0] as usize) {
+                        *s += f32::from_bits(slot.a);
+                    }
+                    if slot.kind == INLINE2 {
+                        if let Some(s) = scores.get_mut(slot.c[1] as usize) {
+                            *s += f32::from_bits(slot.b);
+                        }
+                    }
+                }
+                SPARSE => {
+                    let (a, b) = (slot.a as usize, slot.a as usize + slot.b as usize);
+                    for (&c, &w) in self.classes[a..b].iter().zip(&self.ws[a..b]) {
+                        if let Some(s) = scores.get_mut(c as usize) {
+                            *s += bf16(w);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The rows sorted by key.
+    fn rows(&self) -> Rows {
+        let nc = self.nclasses;
+        let mut slots: Vec<&Slot> = self.slots.iter().filter(|s| s.kind != EMPTY).collect();
+        slots.sort_unstable_by_key(|s| s.key());
+        let mut rows = Rows::default();
+        for s in slots {
+            match s.kind {
+                DENSE => {
+                    let a = s.a as usize * nc;
+                    for c in 0..nc {
+                        let w = bf16(self.dense[a + c]);
+                        if w != 0.0 {
+                            rows.entries.push((c as u8, w));
+                        }
+                    }
+                }
+                INLINE1 => rows.entries.push((s.c[0], f32::from_bits(s.a))),
+                INLINE2 => {
+                    rows.entries.push((s.c[0], f32::from_bits(s.a)));
+                    rows.entries.push((s.c[1], f32::from_bits(s.b)));
+                }
+                _ => {
+                    let (a, b) = (s.a as usize, s.a as usize + s.b as usize);
+                    rows.entries.extend(
+                        self.classes[a..b]
+                            .iter()
+                            .copied()
+                            .zip(self.ws[a..b].iter().map(|&w| bf16(w))),
+                    );
+                }
+            }
+            rows.keys.push(s.key());
+            rows.starts.push(rows.entries.len() as u32);
+        }
+        rows
+    }
+
+    /// A copy without the weights smaller than `min_abs` in magnitude (and without empty rows).
+    pub fn pruned(&self, min_abs: f32) -> Weights {
+        let old = self.rows();
+        let mut rows = Rows::default();
+        for (i, &k) in old.keys.iter().enumerate() {
+            let before = rows.entries.len();
+            rows.entries.extend(old.row(i).iter().filter(|e| e.1.abs() >= min_abs));
+            if rows.entries.len() > before {
+                rows.keys.push(k);
+                rows.starts.push(rows.entries.len() as u32);
+            }
+        }
+        Weights::build(self.nclasses, &rows)
+    }
+
+    /// Serializes (keys delta-coded as varints, weights as bfloat16).
+    pub fn write(&self, w: &mut Writer) {
+        w.var(self.nclasses as u64);
+        let rows = self.rows();
+        w.var(rows.keys.len() as u64);
+        let mut prev = 0u64;
+        for (i, &k) in rows.keys.iter().enumerate() {
+            w.var(k - prev);
+            prev = k;
+            let row = rows.row(i);
+            w.var(row.len() as u64);
+            for &(c, x) in row {
+                w.u8(c);
+                w.u16(bf16_bits(x));
+            }
+        }
+    }
+
+    /// Deserializes what [`Weights::write`] wrote.
+    pub fn read(r: &mut Reader) -> Result<Weights, ModelError> {
+        let nclasses = r.len()?;
+        if nclasses == 0 || nclasses > 256 {
+            return Err(ModelError::Format(format!("bad class count {nclasses}")));
+        }
+        let n = r.len()?;
+        let mut rows = Rows::default();
+        rows.keys.reserve(n);
+        rows.starts.reserve(n);
+        let mut prev = 0u64;
+        for _ in 0..n {
+            let d = r.var()?;
+            let k = prev
+                .checked_add(d)
+                .ok_or_else(|| ModelError::Format("feature keys out of order".into()))?;
+            if k == 0 || k > KEY_MASK || (!rows.keys.is_empty() && d == 0) {
+                return Err(ModelError::Format("feature keys out of order".into()));
+            }
+            rows.keys.push(k);
+            prev = k;
+            let m = r.len()?;
+            let raw = r.take(m * 3)?;
+            for e in raw.chunks_exact(3) {
+                if e[0] as usize >= nclasses {
+                    return Err(ModelError::Format("class id out of range".into()));
+                }
+                rows.entries
+                    .push((e[0], f32::from_bits(u32::from(u16::from_le_bytes([e[1], e[2]])) << 16)));
+            }
+            rows.starts.push(rows.entries.len() as u32);
+        }
+        Ok(Weights::build(nclasses, &rows))
+    }
+}

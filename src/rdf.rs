@@ -1,0 +1,547 @@
+//! RDF stage: maps one document's [`Analysis`] to quads in the document's own named graph.
+//!
+//! Every node gets an IRI derived from content (a hash of its identifying parts, or an entity's
+//! canonical key), so separate runs, shards and machines agree without coordination, and no
+//! blank node is ever written.
+
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
+use sha2::{Digest, Sha256};
+
+use crate::extract::{Attribution, Event, PropositionKey};
+use crate::pipeline::Analysis;
+use crate::time::{Precision, TimeValue};
+use crate::vocab::{cg, nif, prov, rdf, rdfs, schema, skos, xsd};
+
+/// The base IRI of data when the user sets none.
+pub const DEFAULT_BASE: &str = "https://w3id.org/claimgraph/id/";
+
+/// The first 16 hex digits of the SHA-256 of `parts`, joined by a separator no text contains.
+pub fn short_hash(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            hasher.update([0x1f]);
+        }
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Mints claimgraph's IRIs under a base IRI and maps analyses to quads.
+#[derive(Debug, Clone)]
+pub struct Mapper {
+    base: String,
+}
+
+impl Default for Mapper {
+    fn default() -> Self {
+        Self::new(DEFAULT_BASE)
+    }
+}
+
+impl Mapper {
+    /// A mapper minting IRIs under `base` (which should end with `/` or `#`).
+    pub fn new(base: &str) -> Self {
+        Self { base: base.to_owned() }
+    }
+
+    /// The base IRI.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn iri(&self, path: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}{path}", self.base))
+    }
+
+    /// The named graph that holds everything read from the document `doc_id`.
+    pub fn document_graph(&self, doc_id: &str) -> NamedNode {
+        self.iri(&format!("graph/{doc_id}"))
+    }
+
+    /// The named graph of what is computed across documents (labels, contradictions, corroborations).
+    pub fn derived_graph(&self) -> NamedNode {
+        self.iri("graph/derived")
+    }
+
+    /// The document node.
+    pub fn document(&self, doc_id: &str) -> NamedNode {
+        self.iri(&format!("doc/{doc_id}"))
+    }
+
+    /// An entity, from its canonical key.
+    pub fn entity(&self, key: &str) -> NamedNode {
+        self.iri(&format!("entity/{key}"))
+    }
+
+    /// A proposition, from its canonical key.
+    pub fn proposition(&self, canonical_key: &str) -> NamedNode {
+        self.iri(&format!("proposition/{}", short_hash(&[canonical_key])))
+    }
+
+    /// Every quad read from one document, sorted, all in [`Mapper::document_graph`].
+    pub fn document_quads(&self, analysis: &Analysis) -> Vec<Quad> {
+        let doc = &analysis.document;
+        let mut out = Quads {
+            graph: self.document_graph(&doc.id).into(),
+            quads: Vec::new(),
+        };
+        let offsets = CharOffsets::new(&doc.text);
+        let doc_node = self.document(&doc.id);
+
+        out.add(&doc_node, rdf::TYPE, schema::NEWS_ARTICLE);
+        out.add(&doc_node, rdf::TYPE, nif::CONTEXT);
+        out.add(&doc_node, cg::DOCUMENT_ID, Literal::new_simple_literal(&doc.id));
+        out.add(&doc_node, cg::FILE, Literal::new_simple_literal(&doc.file));
+        out.add(&doc_node, cg::SOURCE_PATH, Literal::new_simple_literal(&doc.source));
+        out.add(&doc_node, nif::IS_STRING, Literal::new_simple_literal(&doc.text));
+        if let Some(title) = &doc.title {
+            out.add(&doc_node, schema::HEADLINE, Literal::new_simple_literal(title));
+        }
+        if let Some(url) = &doc.url {
+            out.add(&doc_node, schema::URL, Literal::new_simple_literal(url));
+        }
+        if let Some(date) = &doc.date {
+            out.add(
+                &doc_node,
+                schema::DATE_PUBLISHED,
+                Literal::new_typed_literal(date, xsd::DATE),
+            );
+        }
+        if let Some(outlet) = &doc.outlet {
+            let key = crate::resolve::canonical_key(outlet, crate::mention::EntityKind::Outlet);
+            let node = self.entity(&key);
+            out.add(&doc_node, schema::PUBLISHER, &node);
+            out.add(&node, rdf::TYPE, schema::NEWS_MEDIA_ORGANIZATION);
+            out.add(&node, rdfs::LABEL, Literal::new_simple_literal(outlet));
+            out.add(&node, skos::ALT_LABEL, Literal::new_simple_literal(outlet));
+        }
+        if let Some(place) = &doc.dateline {
+            let key = crate::resolve::canonical_key(place, crate::mention::EntityKind::City);
+            let node = self.entity(&key);
+            out.add(&doc_node, schema::LOCATION_CREATED, &node);
+            out.add(&node, rdf::TYPE, schema::PLACE);
+            out.add(&node, rdfs::LABEL, Literal::new_simple_literal(place));
+            out.add(&node, skos::ALT_LABEL, Literal::new_simple_literal(place));
+        }
+
+        let sentence_nodes: Vec<NamedNode> = (0..analysis.sentences.len())
+            .map(|i| self.iri(&format!("doc/{}/sentence/{i}", doc.id)))
+            .collect();
+        for (i, sentence) in analysis.sentences.iter().enumerate() {
+            let node = &sentence_nodes[i];
+            out.add(node, rdf::TYPE, nif::SENTENCE);
+            out.add(node, nif::REFERENCE_CONTEXT, &doc_node);
+            out.add(node, cg::SENTENCE_INDEX, integer(i));
+            out.span(node, &offsets, sentence.start, sentence.end);
+            out.add(
+                node,
+                nif::ANCHOR_OF,
+                Literal::new_simple_literal(sentence.text(&doc.text)),
+            );
+        }
+
+        let entity_nodes: Vec<NamedNode> = analysis
+            .resolution
+            .entities
+            .iter()
+            .map(|entity| self.entity(&entity.key))
+            .collect();
+        for (entity, node) in analysis.resolution.entities.iter().zip(&entity_nodes) {
+            out.add(
+                node,
+                rdf::TYPE,
+                NamedNode::new_unchecked(format!("{}{}", schema::NS, entity.kind.schema_class())),
+            );
+            if entity.kind == crate::mention::EntityKind::Group {
+                out.add(node, rdf::TYPE, cg::GROUP);
+            }
+            out.add(node, rdfs::LABEL, Literal::new_simple_literal(&entity.label));
+            out.add(node, skos::ALT_LABEL, Literal::new_simple_literal(&entity.label));
+            for alias in &entity.aliases {
+                out.add(node, skos::ALT_LABEL, Literal::new_simple_literal(alias));
+            }
+            for role in &entity.roles {
+                out.add(node, cg::ROLE, Literal::new_simple_literal(role));
+            }
+            if let Some(affiliation) = &entity.affiliation {
+                out.add(node, cg::AFFILIATION, self.entity(affiliation));
+            }
+            if let Some(code) = &entity.country_code {
+                out.add(node, cg::COUNTRY_CODE, Literal::new_simple_literal(code));
+            }
+            if let Some(id) = entity.geonames_id {
+                out.add(node, cg::GEONAMES_ID, Literal::new_simple_literal(id.to_string()));
+            }
+            for merge in &entity.merges {
+                let start = offsets.char(merge.start);
+                let merge_node = self.iri(&format!("doc/{}/merge/{}/{start}", doc.id, entity.key));
+                out.add(&merge_node, rdf::TYPE, cg::MERGE);
+                out.add(&merge_node, cg::ALIAS, Literal::new_simple_literal(&merge.alias));
+                out.add(&merge_node, cg::RULE, Literal::new_simple_literal(merge.rule));
+                out.add(&merge_node, cg::MERGED_INTO, node);
+                out.add(&merge_node, nif::REFERENCE_CONTEXT, &doc_node);
+                out.span(&merge_node, &offsets, merge.start, merge.end);
+                if let Some(sentence) = sentence_nodes.get(merge.sentence) {
+                    out.add(&merge_node, prov::WAS_DERIVED_FROM, sentence);
+                }
+            }
+        }
+
+        for (mention, &entity) in analysis.mentions.iter().zip(&analysis.resolution.mention_entity) {
+            let node = self.iri(&format!(
+                "doc/{}/mention/{}-{}",
+                doc.id,
+                offsets.char(mention.start),
+                offsets.char(mention.end)
+            ));
+            out.add(&node, rdf::TYPE, cg::MENTION);
+            out.add(&node, nif::REFERENCE_CONTEXT, &doc_node);
+            out.span(&node, &offsets, mention.start, mention.end);
+            out.add(
+                &node,
+                nif::ANCHOR_OF,
+                Literal::new_simple_literal(&doc.text[mention.start..mention.end]),
+            );
+            out.add(&node, cg::RULE, Literal::new_simple_literal(mention.rule));
+            if let Some(entity_node) = entity_nodes.get(entity) {
+                out.add(&node, cg::DENOTES, entity_node);
+            }
+            if let Some(sentence) = sentence_nodes.get(mention.sentence) {
+                out.add(&node, prov::WAS_DERIVED_FROM, sentence);
+            }
+        }
+
+        for attribution in &analysis.extraction.attributions {
+            self.attribution(
+                &mut out,
+                analysis,
+                attribution,
+                &entity_nodes,
+                &sentence_nodes,
+                &offsets,
+            );
+        }
+        for event in &analysis.extraction.events {
+            self.event(&mut out, analysis, event, &entity_nodes, &sentence_nodes, &offsets);
+        }
+
+        out.quads.sort_by_cached_key(|quad| quad.to_string());
+        out.quads.dedup();
+        out.quads
+    }
+
+    fn attribution(
+        &self,
+        out: &mut Quads,
+        analysis: &Analysis,
+        attribution: &Attribution,
+        entities: &[NamedNode],
+        sentences: &[NamedNode],
+        offsets: &CharOffsets,
+    ) {
+        let doc = &analysis.document;
+        let evidence = &attribution.evidence;
+        let Some(speaker) = entities.get(attribution.speaker) else {
+            return;
+        };
+        let node = self.iri(&format!(
+            "attribution/{}",
+            short_hash(&[
+                &doc.id,
+                &evidence.start.to_string(),
+                &evidence.end.to_string(),
+                speaker.as_str(),
+                attribution.stance.as_str(),
+                attribution.polarity.as_str(),
+            ])
+        ));
+        out.add(&node, rdf::TYPE, cg::ATTRIBUTION);
+        out.add(&node, cg::SPEAKER, speaker);
+        out.add(
+            &node,
+            cg::SPEAKER_TEXT,
+            Literal::new_simple_literal(&attribution.speaker_text),
+        );
+        out.add(&node, cg::CUE, Literal::new_simple_literal(&attribution.cue));
+        out.add(
+            &node,
+            cg::STANCE_PROP,
+            NamedNode::new_unchecked(format!("{}{}", cg::NS, attribution.stance.local_name())),
+        );
+        out.add(
+            &node,
+            cg::POLARITY,
+            Literal::new_simple_literal(attribution.polarity.as_str()),
+        );
+        out.add(&node, cg::CONTENT, Literal::new_simple_literal(&attribution.content));
+        if let Some(quote) = &attribution.quote {
+            out.add(&node, cg::QUOTE, Literal::new_simple_literal(quote));
+        }
+        if let Some(via) = attribution.via.and_then(|i| entities.get(i)) {
+            out.add(&node, cg::VIA, via);
+        }
+        if let Some(modality) = &attribution.modality {
+            out.add(&node, cg::MODALITY, Literal::new_simple_literal(modality));
+        }
+        if let Some(qualifier) = &attribution.qualifier {
+            out.add(&node, cg::QUALIFIER, Literal::new_simple_literal(qualifier));
+        }
+        if let Some(date) = &attribution.date {
+            out.date(&node, date);
+        }
+        out.evidence(
+            &node,
+            &doc_node_of(self, doc),
+            sentences.get(evidence.sentence),
+            offsets,
+            evidence,
+        );
+
+        let proposition = match &attribution.proposition {
+            Some(key) => self.normalized_proposition(out, key),
+            None => {
+                // an unnormalized content is its own proposition, so the direct triple still exists
+                let folded = fold_content(&attribution.content);
+                let proposition = self.proposition(&format!("content|{folded}"));
+                out.add(&proposition, rdf::TYPE, cg::PROPOSITION);
+                out.add(
+                    &proposition,
+                    rdfs::LABEL,
+                    Literal::new_simple_literal(&attribution.content),
+                );
+                proposition
+            }
+        };
+        out.add(&node, cg::PROPOSITION_PROP, &proposition);
+        let property = NamedNode::new_unchecked(format!("{}{}", cg::NS, attribution.stance.property_local()));
+        out.add(speaker, &property, &proposition);
+    }
+
+    fn normalized_proposition(&self, out: &mut Quads, key: &PropositionKey) -> NamedNode {
+        let canonical = key.canonical();
+        let node = self.proposition(&canonical);
+        out.add(&node, rdf::TYPE, cg::PROPOSITION);
+        out.add(&node, cg::KEY, Literal::new_simple_literal(&canonical));
+        // the summary label is computed across documents (store::derive), from preferred labels
+        out.add(
+            &node,
+            cg::EVENT_CLASS,
+            NamedNode::new_unchecked(format!("{}{}", cg::NS, key.event_class)),
+        );
+        if let Some(agent) = &key.agent {
+            out.add(&node, cg::AGENT, self.entity(agent));
+        }
+        if let Some(theme) = &key.theme {
+            out.add(&node, cg::THEME, NamedNode::new_unchecked(format!("{}{theme}", cg::NS)));
+        }
+        // the recipient is a property of the proposition only when it is part of its key
+        if let (None, Some(recipient)) = (&key.agent, &key.recipient) {
+            out.add(&node, cg::RECIPIENT, self.entity(recipient));
+        }
+        node
+    }
+
+    fn event(
+        &self,
+        out: &mut Quads,
+        analysis: &Analysis,
+        event: &Event,
+        entities: &[NamedNode],
+        sentences: &[NamedNode],
+        offsets: &CharOffsets,
+    ) {
+        let doc = &analysis.document;
+        let evidence = &event.evidence;
+        let Some(agent) = entities.get(event.agent) else { return };
+        let node = self.iri(&format!(
+            "event/{}",
+            short_hash(&[
+                &doc.id,
+                &evidence.start.to_string(),
+                &evidence.end.to_string(),
+                agent.as_str(),
+                &event.action
+            ])
+        ));
+        out.add(&node, rdf::TYPE, cg::EVENT);
+        out.add(&node, cg::AGENT, agent);
+        out.add(&node, cg::ACTION, Literal::new_simple_literal(&event.action));
+        if let Some(class) = &event.event_class {
+            out.add(
+                &node,
+                cg::EVENT_CLASS,
+                NamedNode::new_unchecked(format!("{}{class}", cg::NS)),
+            );
+        }
+        if let Some(object) = &event.object {
+            out.add(&node, cg::OBJECT, Literal::new_simple_literal(object));
+        }
+        if let Some(recipient) = event.recipient.and_then(|i| entities.get(i)) {
+            out.add(&node, cg::RECIPIENT, recipient);
+        }
+        if let Some(place) = &event.place {
+            out.add(&node, schema::LOCATION_CREATED, Literal::new_simple_literal(place));
+        }
+        out.add(
+            &node,
+            cg::POLARITY,
+            Literal::new_simple_literal(event.polarity.as_str()),
+        );
+        if let Some(date) = &event.date {
+            out.date(&node, date);
+        }
+        out.evidence(
+            &node,
+            &doc_node_of(self, doc),
+            sentences.get(evidence.sentence),
+            offsets,
+            evidence,
+        );
+    }
+}
+
+fn doc_node_of(mapper: &Mapper, doc: &crate::corpus::Document) -> NamedNode {
+    mapper.document(&doc.id)
+}
+
+/// Folds a content so that the same words typed differently make the same proposition.
+fn fold_content(content: &str) -> String {
+    let folded: String = content.chars().map(crate::text::fold_char).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn integer(value: usize) -> Literal {
+    Literal::new_typed_literal(value.to_string(), xsd::INTEGER)
+}
+
+/// A growing list of quads in one graph.
+struct Quads {
+    graph: GraphName,
+    quads: Vec<Quad>,
+}
+
+impl Quads {
+    fn add<'a>(&mut self, subject: &NamedNode, predicate: impl Into<NamedNodeRef<'a>>, object: impl Object) {
+        self.quads.push(Quad::new(
+            subject.clone(),
+            predicate.into().into_owned(),
+            object.term(),
+            self.graph.clone(),
+        ));
+    }
+
+    fn span(&mut self, node: &NamedNode, offsets: &CharOffsets, start: usize, end: usize) {
+        self.add(node, nif::BEGIN_INDEX, integer(offsets.char(start)));
+        self.add(node, nif::END_INDEX, integer(offsets.char(end)));
+    }
+
+    fn date(&mut self, node: &NamedNode, date: &TimeValue) {
+        if let Some(value) = &date.value {
+            let datatype = match date.precision {
+                Precision::Day => xsd::DATE,
+                Precision::Month => xsd::G_YEAR_MONTH,
+            };
+            self.add(node, cg::DATE, Literal::new_typed_literal(value, datatype));
+        }
+        self.add(node, cg::DATE_TEXT, Literal::new_simple_literal(&date.text));
+        if let Some(anchor) = &date.anchor {
+            self.add(node, cg::DATE_ANCHOR, Literal::new_typed_literal(anchor, xsd::DATE));
+        }
+    }
+
+    fn evidence(
+        &mut self,
+        node: &NamedNode,
+        doc: &NamedNode,
+        sentence: Option<&NamedNode>,
+        offsets: &CharOffsets,
+        evidence: &crate::extract::Evidence,
+    ) {
+        if let Some(sentence) = sentence {
+            self.add(node, prov::WAS_DERIVED_FROM, sentence);
+        }
+        self.add(node, nif::REFERENCE_CONTEXT, doc);
+        self.span(node, offsets, evidence.start, evidence.end);
+        self.add(node, cg::RULE, Literal::new_simple_literal(evidence.rule));
+        self.add(
+            node,
+            cg::CONFIDENCE,
+            Literal::new_typed_literal(format!("{:.2}", evidence.confidence), xsd::DECIMAL),
+        );
+    }
+}
+
+/// What can be the object of a quad: nodes (owned, borrowed or constant) and literals.
+trait Object {
+    fn term(self) -> Term;
+}
+
+impl Object for &NamedNode {
+    fn term(self) -> Term {
+        self.clone().into()
+    }
+}
+
+impl Object for NamedNode {
+    fn term(self) -> Term {
+        self.into()
+    }
+}
+
+impl Object for NamedNodeRef<'_> {
+    fn term(self) -> Term {
+        self.into_owned().into()
+    }
+}
+
+impl Object for Literal {
+    fn term(self) -> Term {
+        self.into()
+    }
+}
+
+/// Converts byte offsets of a text to character (Unicode scalar) offsets, as NIF counts them.
+struct CharOffsets {
+    by_byte: Vec<u32>,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let mut by_byte = vec![0u32; text.len() + 1];
+        let mut chars = 0u32;
+        for (byte, c) in text.char_indices() {
+            for slot in &mut by_byte[byte..byte + c.len_utf8()] {
+                *slot = chars;
+            }
+            chars += 1;
+        }
+        by_byte[text.len()] = chars;
+        Self { by_byte }
+    }
+
+    fn char(&self, byte: usize) -> usize {
+        self.by_byte[byte.min(self.by_byte.len() - 1)] as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_hash_is_stable_and_separates_parts() {
+        assert_eq!(short_hash(&["a", "bc"]), short_hash(&["a", "bc"]));
+        assert_ne!(short_hash(&["a", "bc"]), short_hash(&["ab", "c"]));
+        assert_eq!(short_hash(&["x"]).len(), 16);
+    }
+
+    #[test]
+    fn char_offsets_count_characters_not_bytes() {
+        let offsets = CharOffsets::new("a’b");
+        assert_eq!(offsets.char(0), 0);
+        assert_eq!(offsets.char(1), 1);
+        assert_eq!(offsets.char(4), 2);
+        assert_eq!(offsets.char(5), 3);
+    }
+}

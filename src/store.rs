@@ -1,0 +1,504 @@
+//! Store stage: the knowledge graph in an embedded oxigraph store, on disk or in memory.
+//!
+//! Layout of a store directory: `claimgraph.json` (what makes it a claimgraph store: format
+//! version and base IRI) and `oxigraph/` (the RocksDB database). Each document lives in its own
+//! named graph, replaced in one transaction; the ontology has its graph; what is computed across
+//! documents lives in the derived graph, recomputed by [`Store::derive`].
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use serde::{Deserialize, Serialize};
+
+use crate::rdf::Mapper;
+use crate::vocab::{self, cg};
+use crate::{Error, Result};
+
+const MARKER: &str = "claimgraph.json";
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Marker {
+    format: u32,
+    base: String,
+}
+
+/// What happened to one document when it was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadOutcome {
+    /// A document with the same text was already stored: nothing changed.
+    Unchanged,
+    /// The document is new.
+    Added,
+    /// The document replaced an earlier version read from the same source.
+    Replaced,
+}
+
+/// A claimgraph knowledge graph.
+pub struct Store {
+    inner: oxigraph::store::Store,
+    mapper: Mapper,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens the store in `path`, creating it (with data IRIs under `base`) if the directory is
+    /// missing or empty. An existing store keeps the base it was created with.
+    pub fn open(path: &Path, base: &str) -> Result<Self> {
+        let error = |reason: String| Error::Store {
+            path: path.to_owned(),
+            reason,
+        };
+        let marker_path = path.join(MARKER);
+        let marker = if marker_path.exists() {
+            let text =
+                std::fs::read_to_string(&marker_path).map_err(|e| error(format!("cannot read {MARKER}: {e}")))?;
+            let marker: Marker =
+                serde_json::from_str(&text).map_err(|e| error(format!("{MARKER} is not valid: {e}")))?;
+            if marker.format != FORMAT_VERSION {
+                return Err(error(format!(
+                    "store format {} is not supported by this claimgraph (format {FORMAT_VERSION})",
+                    marker.format
+                )));
+            }
+            marker
+        } else {
+            if path.is_file() {
+                return Err(error("is a file, not a store directory".into()));
+            }
+            let non_empty = path.is_dir() && std::fs::read_dir(path)?.next().is_some();
+            if non_empty {
+                return Err(error(format!(
+                    "is not a claimgraph store (no {MARKER}); refusing to write into a directory that holds other files"
+                )));
+            }
+            std::fs::create_dir_all(path).map_err(|e| error(format!("cannot create: {e}")))?;
+            let marker = Marker {
+                format: FORMAT_VERSION,
+                base: base.to_owned(),
+            };
+            std::fs::write(
+                &marker_path,
+                serde_json::to_string_pretty(&marker).expect("marker serializes"),
+            )?;
+            marker
+        };
+        let inner = oxigraph::store::Store::open(path.join("oxigraph")).map_err(|e| {
+            let message = e.to_string();
+            if message.contains("lock") || message.contains("Resource temporarily unavailable") {
+                error("is in use by another process (its lock is held); wait for it to finish".into())
+            } else {
+                error(format!("cannot open the database: {message}"))
+            }
+        })?;
+        let store = Self {
+            inner,
+            mapper: Mapper::new(&marker.base),
+            path: Some(path.to_owned()),
+        };
+        store.load_ontology()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store for reading and querying; fails if `path` holds no claimgraph store.
+    pub fn open_existing(path: &Path) -> Result<Self> {
+        if !path.join(MARKER).exists() {
+            return Err(Error::Store {
+                path: path.to_owned(),
+                reason: if path.exists() {
+                    format!("is not a claimgraph store (no {MARKER})")
+                } else {
+                    "does not exist; run `claimgraph build CORPUS --store DIR` first".into()
+                },
+            });
+        }
+        Self::open(path, crate::rdf::DEFAULT_BASE)
+    }
+
+    /// A store in memory, gone when dropped.
+    pub fn memory(base: &str) -> Result<Self> {
+        let store = Self {
+            inner: oxigraph::store::Store::new()?,
+            mapper: Mapper::new(base),
+            path: None,
+        };
+        store.load_ontology()?;
+        Ok(store)
+    }
+
+    /// The mapper that mints this store's IRIs.
+    pub fn mapper(&self) -> &Mapper {
+        &self.mapper
+    }
+
+    /// The directory of the store, if it is on disk.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The oxigraph store underneath, for what claimgraph does not wrap.
+    pub fn oxigraph(&self) -> &oxigraph::store::Store {
+        &self.inner
+    }
+
+    /// Loads the ontology and the lexicons into the ontology graph, replacing what was there.
+    fn load_ontology(&self) -> Result<()> {
+        let graph = GraphName::NamedNode(cg::ONTOLOGY.into_owned());
+        let mut quads = Vec::new();
+        for (name, text) in [
+            ("ontology/claimgraph.ttl", vocab::ONTOLOGY_TTL),
+            ("ontology/lexicon.ttl", vocab::LEXICON_TTL),
+        ] {
+            for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
+                let quad = quad.map_err(|e| Error::Store {
+                    path: PathBuf::from(name),
+                    reason: format!("embedded ontology does not parse: {e}"),
+                })?;
+                quads.push(Quad {
+                    graph_name: graph.clone(),
+                    ..quad
+                });
+            }
+        }
+        let current: Vec<Quad> = self
+            .inner
+            .quads_for_pattern(None, None, None, Some(graph.as_ref()))
+            .collect::<Result<_, _>>()?;
+        let mut wanted = quads.clone();
+        wanted.sort_by_cached_key(|q| q.to_string());
+        let mut have = current;
+        have.sort_by_cached_key(|q| q.to_string());
+        if wanted == have {
+            return Ok(());
+        }
+        let mut transaction = self.inner.start_transaction()?;
+        transaction.clear_graph(graph.as_ref())?;
+        transaction.extend(quads.iter());
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Whether a document with this id (a hash of its text) is stored.
+    pub fn contains_document(&self, doc_id: &str) -> Result<bool> {
+        Ok(self
+            .inner
+            .contains_named_graph(self.mapper.document_graph(doc_id).as_ref())?)
+    }
+
+    /// Stores one document's quads in its graph, in one transaction: a document already stored
+    /// is left alone, and an earlier version read from the same source is replaced.
+    pub fn load_document(&self, doc_id: &str, source: &str, quads: &[Quad]) -> Result<LoadOutcome> {
+        if self.contains_document(doc_id)? {
+            return Ok(LoadOutcome::Unchanged);
+        }
+        let graph = self.mapper.document_graph(doc_id);
+        let source_literal = Term::from(oxigraph::model::Literal::new_simple_literal(source));
+        let mut transaction = self.inner.start_transaction()?;
+        let stale: Vec<GraphName> = transaction
+            .quads_for_pattern(None, Some(cg::SOURCE_PATH), Some(source_literal.as_ref()), None)
+            .map(|q| q.map(|q| q.graph_name))
+            .collect::<Result<_, _>>()?;
+        for old in &stale {
+            if let GraphName::NamedNode(old) = old {
+                transaction.remove_named_graph(old.as_ref())?;
+            }
+        }
+        transaction.insert_named_graph(graph.as_ref());
+        transaction.extend(quads.iter());
+        transaction.commit()?;
+        Ok(if stale.is_empty() {
+            LoadOutcome::Added
+        } else {
+            LoadOutcome::Replaced
+        })
+    }
+
+    /// Recomputes the derived graph from the document graphs: preferred labels, contradictions
+    /// and corroborations.
+    pub fn derive(&self) -> Result<()> {
+        let derived = self.mapper.derived_graph();
+        // labels first: the summaries of propositions are made of them
+        let labels = self.preferred_labels(&derived)?;
+        let mut transaction = self.inner.start_transaction()?;
+        transaction.clear_graph(derived.as_ref())?;
+        transaction.insert_named_graph(derived.as_ref());
+        transaction.extend(labels.iter());
+        transaction.commit()?;
+
+        let mut quads = Vec::new();
+        for template in [SUMMARIES_QUERY, CONTRADICTIONS_QUERY, CORROBORATIONS_QUERY] {
+            let construct = template
+                .replace("{derived}", derived.as_str())
+                .replace("{base}", self.mapper.base());
+            if let QueryResults::Graph(triples) = SparqlEvaluator::new()
+                .parse_query(&construct)?
+                .on_store(&self.inner)
+                .execute()?
+            {
+                for triple in triples {
+                    quads.push(triple?.in_graph(derived.clone()));
+                }
+            }
+        }
+        quads.sort_by_cached_key(|q| q.to_string());
+        quads.dedup();
+        let mut transaction = self.inner.start_transaction()?;
+        transaction.extend(quads.iter());
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// One `skos:prefLabel` per entity: the label most documents give it (ties: the longest,
+    /// then the first in Unicode order), so every run picks the same one.
+    fn preferred_labels(&self, derived: &NamedNode) -> Result<Vec<Quad>> {
+        // entities are what has names (skos:altLabel) in a document graph
+        let query = format!(
+            "SELECT ?e ?l (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?e rdfs:label ?l ; skos:altLabel ?name }} \
+             FILTER(?g != <{}> && ?g != <{}>) }} GROUP BY ?e ?l",
+            cg::ONTOLOGY.as_str(),
+            derived.as_str()
+        );
+        let mut best: BTreeMap<String, (NamedNode, usize, String)> = BTreeMap::new();
+        if let QueryResults::Solutions(solutions) = self.query_raw(&query)? {
+            for solution in solutions {
+                let solution = solution?;
+                let (Some(Term::NamedNode(entity)), Some(Term::Literal(label)), Some(Term::Literal(count))) =
+                    (solution.get("e"), solution.get("l"), solution.get("n"))
+                else {
+                    continue;
+                };
+                let count: usize = count.value().parse().unwrap_or(0);
+                let label = label.value().to_owned();
+                let better = |(_, n, l): &(NamedNode, usize, String)| {
+                    (count, label.chars().count(), std::cmp::Reverse(label.as_str()))
+                        > (*n, l.chars().count(), std::cmp::Reverse(l.as_str()))
+                };
+                match best.get(entity.as_str()) {
+                    Some(current) if !better(current) => {}
+                    _ => {
+                        best.insert(entity.as_str().to_owned(), (entity.clone(), count, label));
+                    }
+                }
+            }
+        }
+        Ok(best
+            .into_values()
+            .map(|(entity, _, label)| {
+                Quad::new(
+                    entity,
+                    vocab::skos::PREF_LABEL,
+                    oxigraph::model::Literal::new_simple_literal(label),
+                    derived.clone(),
+                )
+            })
+            .collect())
+    }
+
+    /// Runs a SPARQL query with the union of all graphs as default graph and claimgraph's
+    /// prefixes declared.
+    pub fn query_raw(&self, query: &str) -> Result<QueryResults<'static>> {
+        let mut evaluator = SparqlEvaluator::new();
+        for (prefix, iri) in vocab::PREFIXES {
+            evaluator = evaluator
+                .with_prefix(*prefix, *iri)
+                .expect("vocabulary prefixes are valid IRIs");
+        }
+        let mut prepared = evaluator.parse_query(query)?;
+        prepared.dataset_mut().set_default_graph_as_union();
+        Ok(prepared.on_store(&self.inner).execute()?)
+    }
+
+    /// Every quad of the store's graphs (ontology, documents, derived), sorted so that two
+    /// stores with the same content give the same sequence.
+    pub fn sorted_quads(&self) -> Result<Vec<Quad>> {
+        let mut graphs: Vec<NamedOrBlankNode> = self.inner.named_graphs().collect::<Result<_, _>>()?;
+        graphs.sort_by_cached_key(|g| g.to_string());
+        let mut all = Vec::new();
+        for graph in graphs {
+            let mut quads: Vec<Quad> = self
+                .inner
+                .quads_for_pattern(None, None, None, Some(GraphNameRef::from(graph.as_ref())))
+                .collect::<Result<_, _>>()?;
+            quads.sort_by_cached_key(|q| q.to_string());
+            all.extend(quads);
+        }
+        Ok(all)
+    }
+
+    /// Writes the whole graph in `format`: datasets (TriG, N-Quads) keep the named graphs,
+    /// graph formats get the union of all graphs, without duplicates. The output is sorted, so
+    /// the same store always gives the same bytes.
+    pub fn export(&self, format: RdfFormat, writer: impl Write) -> Result<()> {
+        let mut serializer = RdfSerializer::from_format(format);
+        for (prefix, iri) in vocab::PREFIXES {
+            serializer = serializer
+                .with_prefix(*prefix, *iri)
+                .expect("vocabulary prefixes are valid IRIs");
+        }
+        serializer = serializer
+            .with_prefix("id", self.mapper.base())
+            .map_err(|e| Error::Store {
+                path: self.path.clone().unwrap_or_default(),
+                reason: format!("base IRI is not valid: {e}"),
+            })?;
+        let mut serializer = serializer.for_writer(writer);
+        if format.supports_datasets() {
+            for quad in self.sorted_quads()? {
+                serializer.serialize_quad(&quad)?;
+            }
+        } else {
+            let mut triples: Vec<Triple> = self.sorted_quads()?.into_iter().map(Triple::from).collect();
+            triples.sort_by_cached_key(|t| t.to_string());
+            triples.dedup();
+            for triple in &triples {
+                serializer.serialize_triple(triple)?;
+            }
+        }
+        serializer.finish()?;
+        Ok(())
+    }
+
+    /// Counts quads, documents and instances of each class.
+    pub fn stats(&self) -> Result<Stats> {
+        let mut stats = Stats {
+            quads: self.inner.len()?,
+            ..Stats::default()
+        };
+        let classes = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } \
+            FILTER(?g != <https://w3id.org/claimgraph/ns>) } GROUP BY ?class";
+        for row in self.rows(classes)? {
+            stats.by_class.insert(row[0].clone(), row[1].parse().unwrap_or(0));
+        }
+        let documents = "SELECT ?file ?doc (COUNT(*) AS ?quads) WHERE { ?d cg:file ?file ; cg:documentId ?doc . \
+            GRAPH ?g { ?d cg:file ?file } GRAPH ?g { ?s ?p ?o } } GROUP BY ?file ?doc";
+        for row in self.rows(documents)? {
+            stats
+                .by_document
+                .insert(row[0].clone(), (row[1].clone(), row[2].parse().unwrap_or(0)));
+        }
+        Ok(stats)
+    }
+
+    /// Runs a SELECT query and returns each row's values as strings (IRIs and literals as their
+    /// plain value, unbound as empty).
+    pub fn rows(&self, query: &str) -> Result<Vec<Vec<String>>> {
+        let mut rows = Vec::new();
+        if let QueryResults::Solutions(solutions) = self.query_raw(query)? {
+            let variables = solutions.variables().to_vec();
+            for solution in solutions {
+                let solution = solution?;
+                rows.push(
+                    variables
+                        .iter()
+                        .map(|v| match solution.get(v) {
+                            Some(Term::NamedNode(n)) => n.as_str().to_owned(),
+                            Some(Term::Literal(l)) => l.value().to_owned(),
+                            Some(other) => other.to_string(),
+                            None => String::new(),
+                        })
+                        .collect(),
+                );
+            }
+        }
+        Ok(rows)
+    }
+
+    /// Whether `iri` appears in the store as a subject or object.
+    pub fn knows(&self, iri: NamedNodeRef<'_>) -> Result<bool> {
+        Ok(self
+            .inner
+            .quads_for_pattern(Some(iri.into()), None, None, None)
+            .next()
+            .is_some()
+            || self
+                .inner
+                .quads_for_pattern(None, None, Some(iri.into()), None)
+                .next()
+                .is_some())
+    }
+}
+
+/// Counts of what a store holds.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Stats {
+    /// All quads, ontology included.
+    pub quads: usize,
+    /// Instances by class IRI.
+    pub by_class: BTreeMap<String, usize>,
+    /// For each source file: its document id and the number of quads in its graph.
+    pub by_document: BTreeMap<String, (String, usize)>,
+}
+
+/// Labels each normalized proposition from its parts' preferred labels: "Russia → send → response".
+const SUMMARIES_QUERY: &str = r#"
+PREFIX cg: <https://w3id.org/claimgraph/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+CONSTRUCT { ?p rdfs:label ?summary . }
+WHERE {
+  { SELECT DISTINCT ?p ?class WHERE { GRAPH ?g { ?p cg:key ?key ; cg:eventClass ?class . } } }
+  GRAPH <https://w3id.org/claimgraph/ns> { ?class skos:prefLabel ?verb . }
+  OPTIONAL {
+    GRAPH ?gt { ?p cg:theme ?theme . }
+    GRAPH <https://w3id.org/claimgraph/ns> { ?theme skos:prefLabel ?themeLabel . }
+  }
+  OPTIONAL {
+    GRAPH ?ga { ?p cg:agent ?agent . }
+    GRAPH <{derived}> { ?agent skos:prefLabel ?agentLabel . }
+  }
+  OPTIONAL {
+    GRAPH ?gr { ?p cg:recipient ?recipient . }
+    GRAPH <{derived}> { ?recipient skos:prefLabel ?recipientLabel . }
+  }
+  BIND (CONCAT(COALESCE(?agentLabel, "someone"), " → ", ?verb, COALESCE(CONCAT(" → ", ?themeLabel), ""),
+               COALESCE(CONCAT(" → to ", ?recipientLabel), "")) AS ?summary)
+}
+"#;
+
+/// Materializes contradictions: two attributions by different speakers of one normalized
+/// proposition, one positive and one negative. Joined on the proposition, so it is an index
+/// lookup per proposition, not a cross product of attributions.
+const CONTRADICTIONS_QUERY: &str = r#"
+PREFIX cg: <https://w3id.org/claimgraph/ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+CONSTRUCT {
+  ?c a cg:Contradiction ; cg:proposition ?p ; cg:affirmation ?a ; cg:denial ?d ; cg:qualified ?qualified ;
+     cg:reason ?reason ; prov:wasDerivedFrom ?sa, ?sd .
+}
+WHERE {
+  GRAPH ?gp { ?p a cg:Proposition ; cg:key ?key . }
+  GRAPH ?ga { ?a cg:proposition ?p ; cg:polarity "positive" ; cg:speaker ?speakerA ; prov:wasDerivedFrom ?sa ;
+                 cg:content ?contentA . }
+  GRAPH ?gd { ?d cg:proposition ?p ; cg:polarity "negative" ; cg:speaker ?speakerD ; prov:wasDerivedFrom ?sd ;
+                 cg:content ?contentD . }
+  FILTER (?speakerA != ?speakerD)
+  FILTER NOT EXISTS { GRAPH ?ga2 { ?speakerA cg:affiliation ?speakerD } }
+  FILTER NOT EXISTS { GRAPH ?gd2 { ?speakerD cg:affiliation ?speakerA } }
+  OPTIONAL { GRAPH ?gqa { ?a cg:qualifier ?qa } }
+  OPTIONAL { GRAPH ?gqd { ?d cg:qualifier ?qd } }
+  BIND (BOUND(?qa) || BOUND(?qd) AS ?qualified)
+  BIND (CONCAT("both contents normalize to the proposition ", ?key, ": \"", ?contentA, "\" and \"", ?contentD, "\"") AS ?reason)
+  BIND (IRI(CONCAT("{base}contradiction/", SUBSTR(SHA256(CONCAT(STR(?a), " ", STR(?d))), 1, 16))) AS ?c)
+}
+"#;
+
+/// Materializes corroborations: a proposition affirmed by more than one speaker.
+const CORROBORATIONS_QUERY: &str = r#"
+PREFIX cg: <https://w3id.org/claimgraph/ns#>
+CONSTRUCT { ?c a cg:Corroboration ; cg:proposition ?p ; cg:sourceCount ?n ; cg:supportedBy ?a . }
+WHERE {
+  {
+    SELECT ?p (COUNT(DISTINCT ?speaker) AS ?n) WHERE {
+      GRAPH ?gp { ?p cg:key ?key . }
+      GRAPH ?g { ?x cg:proposition ?p ; cg:polarity "positive" ; cg:speaker ?speaker . }
+    } GROUP BY ?p HAVING (COUNT(DISTINCT ?speaker) > 1)
+  }
+  GRAPH ?ga { ?a cg:proposition ?p ; cg:polarity "positive" . }
+  BIND (IRI(CONCAT("{base}corroboration/", SUBSTR(SHA256(STR(?p)), 1, 16))) AS ?c)
+}
+"#;

@@ -1,0 +1,559 @@
+//! Tests of the real `claimgraph` binary: building, querying, exporting, incremental rebuilds,
+//! bad input and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_claimgraph");
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn ok(args: &[&str]) -> String {
+    let output = run(args);
+    assert!(
+        output.status.success(),
+        "claimgraph {args:?} failed: {}",
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+fn build(store: &Path, paths: &[&Path]) -> Output {
+    let mut args: Vec<String> = vec!["build".into()];
+    args.extend(paths.iter().map(|p| p.display().to_string()));
+    args.extend(["--store".into(), store.display().to_string()]);
+    Command::new(BIN).args(&args).output().expect("the binary runs")
+}
+
+fn json_rows(store: &Path, query: &str) -> Vec<serde_json::Value> {
+    let text = ok(&["query", query, "--store", store.to_str().unwrap(), "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("query prints SPARQL JSON results");
+    doc["results"]["bindings"].as_array().expect("bindings").clone()
+}
+
+fn export(store: &Path, format: &str) -> Vec<u8> {
+    let output = run(&["export", "--store", store.to_str().unwrap(), "--format", format]);
+    assert!(output.status.success(), "export {format} failed: {}", stderr(&output));
+    output.stdout
+}
+
+/// Asserts two exports are the same bytes, showing the first line that differs if not.
+fn assert_same(a: &[u8], b: &[u8], what: &str) {
+    if a != b {
+        let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+        let line = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(a.lines().count().min(b.lines().count()));
+        panic!(
+            "{what}: outputs differ ({} vs {} lines), first at line {}:\n  {:?}\n  {:?}",
+            a.lines().count(),
+            b.lines().count(),
+            line + 1,
+            a.lines().nth(line),
+            b.lines().nth(line)
+        );
+    }
+}
+
+fn copy_corpus(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(corpus()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn builds_the_bundled_corpus_and_answers_the_bundled_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    let output = build(&store, &[&corpus()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary = stderr(&output);
+    assert!(summary.contains("5 documents (5 added"), "summary: {summary}");
+    for word in ["sentences", "entities", "attributions", "events", "quads", " s"] {
+        assert!(summary.contains(word), "summary lacks {word}: {summary}");
+    }
+
+    let attributions = json_rows(&store, "attributions");
+    assert!(attributions.len() >= 20, "only {} attributions", attributions.len());
+    for row in &attributions {
+        for variable in [
+            "file",
+            "sentence",
+            "speaker",
+            "speakerLabel",
+            "stance",
+            "polarity",
+            "content",
+            "cue",
+        ] {
+            assert!(
+                row.get(variable).is_some(),
+                "attribution row without ?{variable}: {row}"
+            );
+        }
+        let sentence = row["sentence"]["value"].as_str().unwrap();
+        assert!(!sentence.is_empty());
+    }
+    assert!(attributions.iter().any(|r| r["polarity"]["value"] == "negative"));
+    assert!(
+        attributions
+            .iter()
+            .any(|r| r["stance"]["value"].as_str().unwrap().ends_with("#Deny"))
+    );
+
+    let entities = json_rows(&store, "entities");
+    assert!(entities.len() >= 20, "only {} entity rows", entities.len());
+    let events = json_rows(&store, "events");
+    assert!(!events.is_empty(), "no events");
+    assert!(events.iter().any(|r| r.get("date").is_some()), "no dated event");
+
+    let contradictions = json_rows(&store, "contradictions");
+    assert!(!contradictions.is_empty(), "the bundled corpus has contradictions");
+    for row in &contradictions {
+        assert_ne!(
+            row["affirmer"]["value"], row["denier"]["value"],
+            "a speaker contradicts itself: {row}"
+        );
+    }
+
+    for name in [
+        "provenance",
+        "timeline",
+        "corroborations",
+        "outlets",
+        "who-said-what-about",
+    ] {
+        let rows = json_rows(&store, name);
+        assert!(
+            !rows.is_empty(),
+            "bundled query {name} returns nothing on the bundled corpus"
+        );
+    }
+}
+
+#[test]
+fn provenance_offsets_point_at_the_sentence_in_the_document_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&corpus()]).status.success());
+    let query = "SELECT ?text ?begin ?end ?anchor WHERE { ?s a nif:Sentence ; nif:beginIndex ?begin ; \
+        nif:endIndex ?end ; nif:anchorOf ?anchor ; nif:referenceContext ?d . ?d nif:isString ?text }";
+    let text = ok(&[
+        "query",
+        "-e",
+        query,
+        "--store",
+        store.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let rows = doc["results"]["bindings"].as_array().unwrap();
+    assert!(rows.len() > 50);
+    for row in rows {
+        let text: Vec<char> = row["text"]["value"].as_str().unwrap().chars().collect();
+        let begin: usize = row["begin"]["value"].as_str().unwrap().parse().unwrap();
+        let end: usize = row["end"]["value"].as_str().unwrap().parse().unwrap();
+        let slice: String = text[begin..end].iter().collect();
+        assert_eq!(slice, row["anchor"]["value"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn exports_are_byte_identical_across_builds_and_have_no_blank_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(build(&a, &[&corpus()]).status.success());
+    assert!(build(&b, &[&corpus()]).status.success());
+    for format in ["turtle", "trig", "ntriples", "nquads", "rdfxml", "jsonld"] {
+        let first = export(&a, format);
+        assert!(first.len() > 10_000, "{format} export is tiny");
+        assert_same(&first, &export(&b, format), &format!("{format} exports of two builds"));
+    }
+    let nquads = export(&a, "nquads");
+    for quad in oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NQuads).for_slice(&nquads) {
+        let quad = quad.expect("the N-Quads export parses");
+        let blank = quad.subject.is_blank_node() || quad.object.is_blank_node() || quad.graph_name.is_blank_node();
+        assert!(!blank, "blank node in export: {quad}");
+    }
+    let turtle = String::from_utf8(export(&a, "turtle")).unwrap();
+    assert!(
+        turtle.contains("@prefix cg: <https://w3id.org/claimgraph/ns#>"),
+        "turtle lacks the ontology prefix"
+    );
+    assert!(turtle.contains("cg:denies"), "turtle lacks the direct stance triples");
+}
+
+#[test]
+fn export_writes_a_file_with_o() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&corpus()]).status.success());
+    let out = dir.path().join("kg.ttl");
+    ok(&[
+        "export",
+        "--store",
+        store.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let written = std::fs::read(&out).unwrap();
+    assert_same(&written, &export(&store, "turtle"), "export -o");
+}
+
+#[test]
+fn rebuilding_is_incremental() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    copy_corpus(&articles);
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&articles]).status.success());
+    let before = export(&store, "nquads");
+
+    let again = build(&store, &[&articles]);
+    assert!(again.status.success());
+    assert!(
+        stderr(&again).contains("0 added, 0 replaced, 5 unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    assert_same(&before, &export(&store, "nquads"), "rebuilding the same corpus");
+
+    // one edited file replaces only its own graph
+    let edited = articles.join("004_e8df3a3c245efa1e.txt");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, text.replace("Lavrov", "Lavrov's deputy")).unwrap();
+    let after_edit = build(&store, &[&articles]);
+    assert!(
+        stderr(&after_edit).contains("0 added, 1 replaced, 4 unchanged"),
+        "{}",
+        stderr(&after_edit)
+    );
+    let stats = ok(&["stats", "--store", store.to_str().unwrap()]);
+    assert!(stats.contains("5 documents"), "{stats}");
+
+    // a new file is added
+    std::fs::write(
+        articles.join("new.txt"),
+        "WASHINGTON (AP) — The minister said on Monday that talks would resume.\n",
+    )
+    .unwrap();
+    let with_new = build(&store, &[&articles]);
+    assert!(
+        stderr(&with_new).contains("1 added, 0 replaced, 5 unchanged"),
+        "{}",
+        stderr(&with_new)
+    );
+}
+
+#[test]
+fn reads_articles_from_standard_input_and_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    let mut child = Command::new(BIN)
+        .args(["build", "-", "--store", store.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Officials said on Tuesday that the talks had failed. The minister denied it.\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("1 documents (1 added"), "{}", stderr(&output));
+
+    let jsonl = dir.path().join("news.jsonl");
+    std::fs::write(
+        &jsonl,
+        concat!(
+            r#"{"id":"a1","url":"https://example.org/a1","title":"Talks","outlet":"Example News","date":"2023-03-02","text":"The minister said on Monday that the talks had failed."}"#,
+            "\n",
+            r#"{"id":"a2","title":"Deal","date":"2023-03-03","text":"The spokesperson denied that a deal had been signed."}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let output = build(&store, &[&jsonl]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("2 documents (2 added"), "{}", stderr(&output));
+    let rows = json_rows(&store, "provenance");
+    assert!(rows.iter().all(|r| r.get("file").is_some()));
+}
+
+#[test]
+fn memory_build_runs_a_query_without_a_store_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(BIN)
+        .current_dir(dir.path())
+        .args([
+            "build",
+            corpus().to_str().unwrap(),
+            "--memory",
+            "--query",
+            "contradictions",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).lines().count() > 1, "no contradictions printed");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "--memory wrote files"
+    );
+}
+
+#[test]
+fn query_list_shows_every_bundled_query_with_its_description() {
+    let listing = ok(&["query", "--list"]);
+    for name in [
+        "entities",
+        "attributions",
+        "events",
+        "contradictions",
+        "provenance",
+        "timeline",
+        "corroborations",
+    ] {
+        let line = listing
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} not listed"));
+        assert!(line.len() > name.len() + 10, "{name} has no description: {line}");
+    }
+}
+
+#[test]
+fn query_formats_and_construct_as_turtle() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&corpus()]).status.success());
+    let s = store.to_str().unwrap();
+    let csv = ok(&["query", "entities", "--store", s, "--format", "csv"]);
+    assert!(csv.starts_with("entity,label,type,alias"), "{csv}");
+    let tsv = ok(&["query", "entities", "--store", s, "--format", "tsv"]);
+    assert!(tsv.starts_with("?entity\t?label\t?type\t?alias"), "{tsv}");
+    let xml = ok(&["query", "entities", "--store", s, "--format", "xml"]);
+    assert!(xml.contains("<sparql"), "{xml}");
+    let table = ok(&["query", "entities", "--store", s, "--format", "table"]);
+    assert!(table.lines().next().unwrap().starts_with("entity"));
+    assert!(table.contains("rows)"));
+    let turtle = ok(&[
+        "query",
+        "-e",
+        "CONSTRUCT { ?s cg:denies ?o } WHERE { ?s cg:denies ?o }",
+        "--store",
+        s,
+    ]);
+    assert!(turtle.contains("cg:denies"), "{turtle}");
+    let file = dir.path().join("q.rq");
+    std::fs::write(&file, "ASK { ?s a cg:Attribution }").unwrap();
+    assert_eq!(
+        ok(&["query", "-f", file.to_str().unwrap(), "--store", s]).trim(),
+        "true"
+    );
+}
+
+#[test]
+fn a_query_that_does_not_parse_gets_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&corpus()]).status.success());
+    let output = run(&[
+        "query",
+        "-e",
+        "SELECT ?x WHERE {\n  ?x ?y \n}",
+        "--store",
+        store.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.starts_with("error: "), "{message}");
+    assert!(
+        message.contains("3:") || message.contains("line 3"),
+        "no line/column in: {message}"
+    );
+    let unknown = run(&["query", "no-such-query", "--store", store.to_str().unwrap()]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("no bundled query named 'no-such-query'"));
+}
+
+#[test]
+fn stats_and_explain_show_counts_and_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&corpus()]).status.success());
+    let s = store.to_str().unwrap();
+    let stats = ok(&["stats", "--store", s]);
+    assert!(stats.contains("5 documents"), "{stats}");
+    assert!(stats.contains("cg:Attribution"), "{stats}");
+    assert!(stats.contains("000_5ebada6ba4a2c999.txt"), "{stats}");
+
+    let contradiction = json_rows(&store, "contradictions")[0]["contradiction"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let explained = ok(&["explain", &contradiction, "--store", s]);
+    assert!(
+        explained.contains("affirmation:") && explained.contains("denial:"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains("evidence:") && explained.contains("rule"),
+        "{explained}"
+    );
+    assert!(explained.contains("cg:reason"), "{explained}");
+
+    let speaker = json_rows(&store, "attributions")[0]["speaker"]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let explained = ok(&["explain", &speaker, "--store", s]);
+    assert!(explained.contains("mentioned"), "{explained}");
+
+    let missing = run(&["explain", "id:entity/nobody-at-all", "--store", s]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("nothing is known"));
+}
+
+#[test]
+fn bad_inputs_are_skipped_with_a_message_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    std::fs::write(
+        inputs.join("good.txt"),
+        "The minister said on Monday that the talks had failed.\n",
+    )
+    .unwrap();
+    std::fs::write(inputs.join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    std::fs::write(inputs.join("latin1.txt"), b"The caf\xe9 was closed, the owner said.").unwrap();
+    std::fs::write(inputs.join("empty.txt"), "").unwrap();
+    std::fs::write(inputs.join("huge.txt"), "word ".repeat(300_000)).unwrap();
+    std::fs::write(
+        inputs.join("bad.jsonl"),
+        "{\"text\": \"The minister said so.\"}\n{not json\n",
+    )
+    .unwrap();
+    let store = dir.path().join("kg.db");
+    let missing = dir.path().join("missing.txt");
+    let output = build(&store, &[&inputs, &missing]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "partial success exits 1: {message}");
+    for (file, what) in [
+        ("binary.txt", "binary"),
+        ("latin1.txt", "UTF-8"),
+        ("empty.txt", "empty"),
+        ("huge.txt", "line"),
+        ("bad.jsonl:2", ""),
+        ("missing.txt", ""),
+    ] {
+        let line = message
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("no message for {file}: {message}"));
+        assert!(line.contains(what), "message for {file} does not say '{what}': {line}");
+    }
+    assert!(
+        message.contains("2 documents (2 added"),
+        "the good documents are built: {message}"
+    );
+    let stats = ok(&["stats", "--store", store.to_str().unwrap()]);
+    assert!(stats.contains("2 documents"), "{stats}");
+
+    // an empty folder: nothing to build is an error
+    let empty = dir.path().join("nothing");
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = build(&dir.path().join("other.db"), &[&empty]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("nothing"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_failed_build_loses_nothing_already_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&corpus()]).status.success());
+    let before = export(&store, "nquads");
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, [0u8, 1, 2, 3]).unwrap();
+    let output = build(&store, &[&bad]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_same(&before, &export(&store, "nquads"), "a failed build");
+}
+
+#[test]
+fn a_directory_that_is_not_a_store_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_store = dir.path().join("photos");
+    std::fs::create_dir_all(&not_store).unwrap();
+    std::fs::write(not_store.join("cat.jpg"), "meow").unwrap();
+    let output = build(&not_store, &[&corpus()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("is not a claimgraph store"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_dir(&not_store).unwrap().count(),
+        1,
+        "files were written into it"
+    );
+
+    let query = run(&["query", "entities", "--store", not_store.to_str().unwrap()]);
+    assert_eq!(query.status.code(), Some(2));
+    let nowhere = run(&[
+        "query",
+        "entities",
+        "--store",
+        dir.path().join("nowhere").to_str().unwrap(),
+    ]);
+    assert!(stderr(&nowhere).contains("does not exist"), "{}", stderr(&nowhere));
+}
+
+#[test]
+fn a_store_locked_by_another_process_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kg.db");
+    assert!(build(&store, &[&corpus()]).status.success());
+    let held = claimgraph::store::Store::open_existing(&store).expect("the test opens the store");
+    let output = build(&store, &[&corpus()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("in use by another process"),
+        "{}",
+        stderr(&output)
+    );
+    drop(held);
+    assert!(
+        build(&store, &[&corpus()]).status.success(),
+        "the store works again once released"
+    );
+}
