@@ -43,5 +43,16 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
+impl Error {
+    /// Whether this is a write to a pipe whose reader has gone (`claimgraph export | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        let io = match self {
+            Error::Io(e) | Error::Serializer(oxigraph::store::SerializerError::Io(e)) => e,
+            _ => return false,
+        };
+        io.kind() == std::io::ErrorKind::BrokenPipe
+    }
+}
+
 /// A result with claimgraph's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

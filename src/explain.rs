@@ -18,6 +18,13 @@ pub fn expand_iri(text: &str, base: &str) -> String {
     if let Some(local) = text.strip_prefix("id:") {
         return format!("{base}{local}");
     }
+    for (prefix, namespace) in crate::rdf::Mapper::new(base).prefixes() {
+        if let Some(local) = text.strip_prefix(prefix.as_str()).and_then(|t| t.strip_prefix(':')) {
+            if !local.starts_with("//") {
+                return format!("{namespace}{local}");
+            }
+        }
+    }
     for (prefix, namespace) in vocab::PREFIXES {
         if let Some(local) = text.strip_prefix(prefix).and_then(|t| t.strip_prefix(':')) {
             if !local.starts_with("//") {
@@ -170,6 +177,7 @@ mod tests {
     #[test]
     fn expands_prefixed_names() {
         assert_eq!(expand_iri("id:entity/x", "http://b/"), "http://b/entity/x");
+        assert_eq!(expand_iri("entity:x", "http://b/"), "http://b/entity/x");
         assert_eq!(
             expand_iri("cg:Deny", "http://b/"),
             "https://w3id.org/claimgraph/ns#Deny"

@@ -50,6 +50,7 @@ pub const BUNDLED: &[BundledQuery] = bundled![
     "attributions",
     "contradictions",
     "corroborations",
+    "disputes",
     "entities",
     "events",
     "outlets",
@@ -131,8 +132,10 @@ pub fn write_results(results: QueryResults<'_>, format: ResultsFormat, base: &st
                     .with_prefix(*prefix, *iri)
                     .expect("vocabulary prefixes are valid");
             }
-            if let Ok(with_base) = serializer.clone().with_prefix("id", base) {
-                serializer = with_base;
+            for (prefix, iri) in crate::rdf::Mapper::new(base).prefixes() {
+                if let Ok(with_prefix) = serializer.clone().with_prefix(prefix, iri) {
+                    serializer = with_prefix;
+                }
             }
             let mut triples: Vec<_> = triples.collect::<Result<_, _>>()?;
             triples.sort_by_cached_key(|t| t.to_string());
@@ -159,6 +162,12 @@ pub fn short_term(term: &Term, base: &str) -> String {
 /// `https://…/ns#Deny` → `cg:Deny`; the data base IRI becomes `id:`.
 pub fn shorten_iri(iri: &str, base: &str) -> String {
     if let Some(local) = iri.strip_prefix(base) {
+        // entity/dmitry-peskov → entity:dmitry-peskov when the rest has no further segment
+        if let Some((kind, rest)) = local.split_once('/') {
+            if !rest.contains('/') && !rest.contains('#') {
+                return format!("{kind}:{rest}");
+            }
+        }
         return format!("id:{local}");
     }
     for (prefix, namespace) in vocab::PREFIXES {
@@ -277,6 +286,7 @@ mod tests {
             ),
             ("provenance", &["item", "file", "sentence", "begin", "end", "rule"]),
             ("timeline", &["date", "who", "whoLabel", "what", "file", "sentence"]),
+            ("disputes", &["summary", "affirmedBy", "deniedBy", "qualified"]),
             (
                 "corroborations",
                 &["proposition", "summary", "sources", "speaker", "speakerLabel"],
@@ -307,7 +317,11 @@ mod tests {
             shorten_iri("https://w3id.org/claimgraph/ns#Deny", "http://x/"),
             "cg:Deny"
         );
-        assert_eq!(shorten_iri("http://x/entity/a", "http://x/"), "id:entity/a");
+        assert_eq!(shorten_iri("http://x/entity/a", "http://x/"), "entity:a");
+        assert_eq!(
+            shorten_iri("http://x/doc/a/sentence/1", "http://x/"),
+            "id:doc/a/sentence/1"
+        );
         assert_eq!(shorten_iri("http://other/a", "http://x/"), "<http://other/a>");
     }
 }

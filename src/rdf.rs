@@ -15,6 +15,18 @@ use crate::vocab::{cg, nif, prov, rdf, rdfs, schema, skos, xsd};
 /// The base IRI of data when the user sets none.
 pub const DEFAULT_BASE: &str = "https://w3id.org/claimgraph/id/";
 
+/// The kinds of node minted under the base IRI, each in its own path segment.
+const NODE_KINDS: &[&str] = &[
+    "attribution",
+    "contradiction",
+    "corroboration",
+    "doc",
+    "entity",
+    "event",
+    "graph",
+    "proposition",
+];
+
 /// The first 16 hex digits of the SHA-256 of `parts`, joined by a separator no text contains.
 pub fn short_hash(parts: &[&str]) -> String {
     let mut hasher = Sha256::new();
@@ -48,6 +60,17 @@ impl Mapper {
     /// The base IRI.
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Prefixes for the kinds of node minted under the base (`entity:`, `proposition:`, …), then `id:`
+    /// for the rest: exports and tables read better with them.
+    pub fn prefixes(&self) -> Vec<(String, String)> {
+        let mut prefixes: Vec<(String, String)> = NODE_KINDS
+            .iter()
+            .map(|kind| ((*kind).to_owned(), format!("{}{kind}/", self.base)))
+            .collect();
+        prefixes.push(("id".to_owned(), self.base.clone()));
+        prefixes
     }
 
     fn iri(&self, path: &str) -> NamedNode {

@@ -339,12 +339,12 @@ impl Store {
                 .with_prefix(*prefix, *iri)
                 .expect("vocabulary prefixes are valid IRIs");
         }
-        serializer = serializer
-            .with_prefix("id", self.mapper.base())
-            .map_err(|e| Error::Store {
+        for (prefix, iri) in self.mapper.prefixes() {
+            serializer = serializer.with_prefix(prefix, iri).map_err(|e| Error::Store {
                 path: self.path.clone().unwrap_or_default(),
                 reason: format!("base IRI is not valid: {e}"),
             })?;
+        }
         let mut serializer = serializer.for_writer(writer);
         if format.supports_datasets() {
             for quad in self.sorted_quads()? {

@@ -28,6 +28,8 @@ fn main() -> ExitCode {
             if error.chain().any(|e| {
                 e.downcast_ref::<std::io::Error>()
                     .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+                    || e.downcast_ref::<claimgraph::Error>()
+                        .is_some_and(claimgraph::Error::is_broken_pipe)
             }) {
                 return ExitCode::SUCCESS;
             }
@@ -251,4 +253,14 @@ fn stats(store: &Store) -> anyhow::Result<()> {
         println!("  {quads:>8}  {file}  ({id})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
 }
