@@ -817,7 +817,13 @@ fn title_case_place(p: &str) -> String {
 /// Full names of the wire services whose short forms appear in datelines.
 fn agency_name(raw: &str) -> String {
     let raw = raw.trim();
-    match raw {
+    wire_service_name(raw).unwrap_or(raw).to_string()
+}
+
+/// The full name of a wire service known by its short form in datelines and credits
+/// (`AP` → `The Associated Press`), so the two forms make one outlet.
+pub fn wire_service_name(short: &str) -> Option<&'static str> {
+    Some(match short {
         "AP" => "The Associated Press",
         "AFP" => "Agence France-Presse",
         "UPI" => "United Press International",
@@ -826,9 +832,8 @@ fn agency_name(raw: &str) -> String {
         "dpa" | "DPA" => "Deutsche Presse-Agentur",
         "PTI" => "Press Trust of India",
         "AAP" => "Australian Associated Press",
-        _ => raw,
-    }
-    .to_string()
+        _ => return None,
+    })
 }
 
 /// What a dateline says: place, outlet and an optional month/day (and year).

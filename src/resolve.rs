@@ -1024,7 +1024,11 @@ pub fn canonical_key(name: &str, kind: EntityKind) -> String {
             Some(Place::Country(c)) => slug(&g.countries[c].name),
             _ => slug(&normalize_org(bare)),
         },
-        EntityKind::Outlet => slug(bare),
+        // a wire service's short form and full name are one outlet: AP, The Associated Press
+        EntityKind::Outlet => match crate::corpus::wire_service_name(bare) {
+            Some(full) => slug(strip_article(full)),
+            None => slug(bare),
+        },
         EntityKind::Group => {
             let words: Vec<&str> = bare.split(' ').filter(|w| !g.is("number", &w.to_lowercase())).collect();
             if let (Some(first), Some(last)) = (words.first(), words.last()) {
@@ -1510,5 +1514,21 @@ mod tests {
         assert_eq!(slug("U.S. Department of State"), "us-department-of-state");
         assert_eq!(slug("Anne Ward-Hollis"), "anne-ward-hollis");
         assert_eq!(slug("Côte d'Ivoire"), "cote-divoire");
+    }
+
+    #[test]
+    fn a_wire_service_short_form_is_the_same_outlet_as_its_full_name() {
+        assert_eq!(
+            canonical_key("AP", EntityKind::Outlet),
+            canonical_key("The Associated Press", EntityKind::Outlet)
+        );
+        assert_eq!(
+            canonical_key("AFP", EntityKind::Outlet),
+            canonical_key("Agence France-Presse", EntityKind::Outlet)
+        );
+        assert_ne!(
+            canonical_key("AP", EntityKind::Outlet),
+            canonical_key("AFP", EntityKind::Outlet)
+        );
     }
 }
