@@ -315,7 +315,7 @@ impl Mapper {
         }
         out.evidence(
             &node,
-            &doc_node_of(self, doc),
+            &self.document(&doc.id),
             sentences.get(evidence.sentence),
             offsets,
             evidence,
@@ -416,16 +416,12 @@ impl Mapper {
         }
         out.evidence(
             &node,
-            &doc_node_of(self, doc),
+            &self.document(&doc.id),
             sentences.get(evidence.sentence),
             offsets,
             evidence,
         );
     }
-}
-
-fn doc_node_of(mapper: &Mapper, doc: &crate::corpus::Document) -> NamedNode {
-    mapper.document(&doc.id)
 }
 
 /// Folds a content so that the same words typed differently make the same proposition.
