@@ -21,7 +21,7 @@ pub enum Error {
     #[error(transparent)]
     Storage(#[from] oxigraph::store::StorageError),
     /// A SPARQL query or update did not parse.
-    #[error("{0}")]
+    #[error(transparent)]
     SparqlSyntax(#[from] oxigraph::sparql::SparqlSyntaxError),
     /// A SPARQL query or update failed while it ran.
     #[error(transparent)]
