@@ -399,6 +399,11 @@ fn a_query_that_does_not_parse_gets_line_and_column() {
         message.contains("3:") || message.contains("line 3"),
         "no line/column in: {message}"
     );
+    assert_eq!(
+        message.matches("expected").count(),
+        1,
+        "the parser's message is printed once: {message}"
+    );
     let unknown = run(&["query", "no-such-query", "--store", store.to_str().unwrap()]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("no bundled query named 'no-such-query'"));
