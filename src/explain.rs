@@ -6,7 +6,7 @@ use oxigraph::model::{NamedNode, Term};
 
 use crate::query::shorten_iri;
 use crate::store::Store;
-use crate::vocab::{self, cg};
+use crate::vocab::cg;
 use crate::{Error, Result};
 
 /// Expands `id:…`, `cg:…` and the other known prefixes to a full IRI; `<…>` and full IRIs are kept.
@@ -15,18 +15,8 @@ pub fn expand_iri(text: &str, base: &str) -> String {
     if let Some(inner) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
         return inner.to_owned();
     }
-    if let Some(local) = text.strip_prefix("id:") {
-        return format!("{base}{local}");
-    }
-    for (prefix, namespace) in crate::rdf::Mapper::new(base).prefixes() {
+    for (prefix, namespace) in crate::rdf::Mapper::new(base).all_prefixes() {
         if let Some(local) = text.strip_prefix(prefix.as_str()).and_then(|t| t.strip_prefix(':')) {
-            if !local.starts_with("//") {
-                return format!("{namespace}{local}");
-            }
-        }
-    }
-    for (prefix, namespace) in vocab::PREFIXES {
-        if let Some(local) = text.strip_prefix(prefix).and_then(|t| t.strip_prefix(':')) {
             if !local.starts_with("//") {
                 return format!("{namespace}{local}");
             }

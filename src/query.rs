@@ -126,17 +126,7 @@ pub fn write_results(results: QueryResults<'_>, format: ResultsFormat, base: &st
             None => writeln!(out, "{value}")?,
         },
         QueryResults::Graph(triples) => {
-            let mut serializer = oxigraph::io::RdfSerializer::from_format(RdfFormat::Turtle);
-            for (prefix, iri) in vocab::PREFIXES {
-                serializer = serializer
-                    .with_prefix(*prefix, *iri)
-                    .expect("vocabulary prefixes are valid");
-            }
-            for (prefix, iri) in crate::rdf::Mapper::new(base).prefixes() {
-                if let Ok(with_prefix) = serializer.clone().with_prefix(prefix, iri) {
-                    serializer = with_prefix;
-                }
-            }
+            let serializer = crate::rdf::Mapper::new(base).serializer(RdfFormat::Turtle);
             let mut triples: Vec<_> = triples.collect::<Result<_, _>>()?;
             triples.sort_by_cached_key(|t| t.to_string());
             triples.dedup();

@@ -73,6 +73,26 @@ impl Mapper {
         prefixes
     }
 
+    /// Every prefix claimgraph writes: the vocabularies' and [`Mapper::prefixes`].
+    pub fn all_prefixes(&self) -> Vec<(String, String)> {
+        let vocabularies = crate::vocab::PREFIXES
+            .iter()
+            .map(|(p, iri)| ((*p).to_owned(), (*iri).to_owned()));
+        vocabularies.chain(self.prefixes()).collect()
+    }
+
+    /// A serializer for `format` that declares [`Mapper::all_prefixes`] (a base that is not a
+    /// valid IRI prefix is left out, and its IRIs are written in full).
+    pub fn serializer(&self, format: oxigraph::io::RdfFormat) -> oxigraph::io::RdfSerializer {
+        let mut serializer = oxigraph::io::RdfSerializer::from_format(format);
+        for (prefix, iri) in self.all_prefixes() {
+            if let Ok(with_prefix) = serializer.clone().with_prefix(prefix, iri) {
+                serializer = with_prefix;
+            }
+        }
+        serializer
+    }
+
     fn iri(&self, path: &str) -> NamedNode {
         NamedNode::new_unchecked(format!("{}{path}", self.base))
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use serde::{Deserialize, Serialize};
@@ -333,19 +333,7 @@ impl Store {
     /// graph formats get the union of all graphs, without duplicates. The output is sorted, so
     /// the same store always gives the same bytes.
     pub fn export(&self, format: RdfFormat, writer: impl Write) -> Result<()> {
-        let mut serializer = RdfSerializer::from_format(format);
-        for (prefix, iri) in vocab::PREFIXES {
-            serializer = serializer
-                .with_prefix(*prefix, *iri)
-                .expect("vocabulary prefixes are valid IRIs");
-        }
-        for (prefix, iri) in self.mapper.prefixes() {
-            serializer = serializer.with_prefix(prefix, iri).map_err(|e| Error::Store {
-                path: self.path.clone().unwrap_or_default(),
-                reason: format!("base IRI is not valid: {e}"),
-            })?;
-        }
-        let mut serializer = serializer.for_writer(writer);
+        let mut serializer = self.mapper.serializer(format).for_writer(writer);
         if format.supports_datasets() {
             for quad in self.sorted_quads()? {
                 serializer.serialize_quad(&quad)?;
