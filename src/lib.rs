@@ -9,6 +9,7 @@ pub mod extract;
 pub mod lexicon;
 pub mod mention;
 pub mod nlp;
+pub mod oie;
 pub mod pipeline;
 pub mod query;
 pub mod rdf;

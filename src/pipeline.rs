@@ -7,6 +7,8 @@
 use crate::corpus::Document;
 use crate::extract::{self, Extraction};
 use crate::mention::{self, Mention};
+use crate::nlp::Model;
+use crate::oie::{self, Relation};
 use crate::resolve::{self, Resolution};
 use crate::text::{self, Sentence};
 
@@ -23,6 +25,8 @@ pub struct Analysis {
     pub resolution: Resolution,
     /// Attributions and events.
     pub extraction: Extraction,
+    /// The subject-relation-argument triples of each sentence (same index as `sentences`).
+    pub relations: Vec<Vec<Relation>>,
 }
 
 /// Runs every per-document stage on `document`.
@@ -37,11 +41,20 @@ pub fn analyze(document: Document) -> Analysis {
         &mentions,
         &resolution,
     );
+    let model = Model::embedded();
+    let relations = sentences
+        .iter()
+        .map(|sentence| {
+            let words: Vec<&str> = sentence.tokens.iter().map(|t| t.form.as_str()).collect();
+            oie::relations(&words, &model.analyze(&words))
+        })
+        .collect();
     Analysis {
         document,
         sentences,
         mentions,
         resolution,
         extraction,
+        relations,
     }
 }

@@ -55,6 +55,7 @@ pub const BUNDLED: &[BundledQuery] = bundled![
     "events",
     "outlets",
     "provenance",
+    "relations",
     "timeline",
     "who-said-what-about",
 ];

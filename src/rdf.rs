@@ -25,6 +25,7 @@ const NODE_KINDS: &[&str] = &[
     "event",
     "graph",
     "proposition",
+    "relation",
 ];
 
 /// The first 16 hex digits of the SHA-256 of `parts`, joined by a separator no text contains.
@@ -255,19 +256,30 @@ impl Mapper {
             }
         }
 
+        let mut attribution_nodes = Vec::new();
         for attribution in &analysis.extraction.attributions {
-            self.attribution(
+            if let Some(node) = self.attribution(
                 &mut out,
                 analysis,
                 attribution,
                 &entity_nodes,
                 &sentence_nodes,
                 &offsets,
-            );
+            ) {
+                attribution_nodes.push((&attribution.evidence, node));
+            }
         }
         for event in &analysis.extraction.events {
             self.event(&mut out, analysis, event, &entity_nodes, &sentence_nodes, &offsets);
         }
+        self.relations(
+            &mut out,
+            analysis,
+            &entity_nodes,
+            &sentence_nodes,
+            &attribution_nodes,
+            &offsets,
+        );
 
         out.quads.sort_by_cached_key(|quad| quad.to_string());
         out.quads.dedup();
@@ -282,12 +294,10 @@ impl Mapper {
         entities: &[NamedNode],
         sentences: &[NamedNode],
         offsets: &CharOffsets,
-    ) {
+    ) -> Option<NamedNode> {
         let doc = &analysis.document;
         let evidence = &attribution.evidence;
-        let Some(speaker) = entities.get(attribution.speaker) else {
-            return;
-        };
+        let speaker = entities.get(attribution.speaker)?;
         let node = self.iri(&format!(
             "attribution/{}",
             short_hash(&[
@@ -359,6 +369,102 @@ impl Mapper {
         out.add(&node, cg::PROPOSITION_PROP, &proposition);
         let property = NamedNode::new_unchecked(format!("{}{}", cg::NS, attribution.stance.property_local()));
         out.add(speaker, &property, &proposition);
+        Some(node)
+    }
+
+    /// The open-IE triples of every sentence, with their arguments linked to the entities they
+    /// name and, inside reported speech, to the attribution they belong to.
+    fn relations(
+        &self,
+        out: &mut Quads,
+        analysis: &Analysis,
+        entities: &[NamedNode],
+        sentences: &[NamedNode],
+        attributions: &[(&crate::extract::Evidence, NamedNode)],
+        offsets: &CharOffsets,
+    ) {
+        let doc = &analysis.document;
+        let text = doc.text.as_str();
+        let doc_node = self.document(&doc.id);
+        for (index, (sentence, relations)) in analysis.sentences.iter().zip(&analysis.relations).enumerate() {
+            let tokens = &sentence.tokens;
+            // the entity a word names: the mention covering it
+            let entity_of = |word: usize| {
+                let token = &tokens[word];
+                analysis
+                    .mentions
+                    .iter()
+                    .zip(&analysis.resolution.mention_entity)
+                    .find(|(m, _)| m.sentence == index && m.start <= token.start && token.end <= m.end)
+                    .and_then(|(_, &e)| entities.get(e))
+            };
+            let nodes: Vec<NamedNode> = relations
+                .iter()
+                .map(|r| {
+                    let (start, end) = relation_span(tokens, r);
+                    self.iri(&format!(
+                        "relation/{}",
+                        short_hash(&[
+                            &doc.id,
+                            &start.to_string(),
+                            &end.to_string(),
+                            &r.head.to_string(),
+                            r.rule
+                        ])
+                    ))
+                })
+                .collect();
+            for (r, node) in relations.iter().zip(&nodes) {
+                if r.confidence < crate::oie::GRAPH_MIN_CONFIDENCE {
+                    continue;
+                }
+                let (start, end) = relation_span(tokens, r);
+                out.add(node, rdf::TYPE, cg::RELATION);
+                let subject = crate::oie::words_text(text, tokens, &r.subject);
+                out.add(node, cg::SUBJECT_TEXT, Literal::new_simple_literal(&subject));
+                if let Some(entity) = entity_of(r.subject_head) {
+                    out.add(node, cg::SUBJECT_ENTITY, entity);
+                }
+                let predicate = crate::oie::predicate_text(text, tokens, r);
+                out.add(node, cg::PREDICATE_TEXT, Literal::new_simple_literal(&predicate));
+                out.add(node, cg::PREDICATE_LEMMA, Literal::new_simple_literal(&r.lemma));
+                let polarity = if r.negated { "negative" } else { "positive" };
+                out.add(node, cg::POLARITY, Literal::new_simple_literal(polarity));
+                for (i, argument) in r.arguments.iter().enumerate() {
+                    let words = crate::oie::words_text(text, tokens, &argument.words);
+                    if i == 0 {
+                        out.add(node, cg::OBJECT_TEXT, Literal::new_simple_literal(&words));
+                        if let Some(entity) = entity_of(argument.head) {
+                            out.add(node, cg::OBJECT_ENTITY, entity);
+                        }
+                    } else {
+                        out.add(node, cg::ADJUNCT_TEXT, Literal::new_simple_literal(&words));
+                    }
+                }
+                if let Some(j) = r.attributed_to
+                    && relations[j].confidence >= crate::oie::GRAPH_MIN_CONFIDENCE
+                {
+                    let reporting = &nodes[j];
+                    out.add(node, cg::REPORTING_RELATION, reporting);
+                    let head = &tokens[r.head];
+                    if let Some((_, attribution)) = attributions
+                        .iter()
+                        .find(|(e, _)| e.sentence == index && e.start <= head.start && head.end <= e.end)
+                    {
+                        out.add(node, cg::ATTRIBUTION_PROP, attribution);
+                    }
+                }
+                out.add(node, prov::WAS_DERIVED_FROM, &sentences[index]);
+                out.add(node, nif::REFERENCE_CONTEXT, &doc_node);
+                out.span(node, offsets, start, end);
+                out.add(node, cg::RULE, Literal::new_simple_literal(r.rule));
+                out.add(
+                    node,
+                    cg::CONFIDENCE,
+                    Literal::new_typed_literal(format!("{:.2}", r.confidence), xsd::DECIMAL),
+                );
+            }
+        }
     }
 
     fn normalized_proposition(&self, out: &mut Quads, key: &PropositionKey) -> NamedNode {
@@ -442,6 +548,19 @@ impl Mapper {
             evidence,
         );
     }
+}
+
+/// The byte span of a relation's words in the document.
+fn relation_span(tokens: &[crate::text::Token], relation: &crate::oie::Relation) -> (usize, usize) {
+    let words = relation
+        .subject
+        .iter()
+        .chain(&relation.predicate)
+        .chain(relation.arguments.iter().flat_map(|a| &a.words));
+    let (first, last) = words.fold((usize::MAX, 0), |(lo, hi), &w| (lo.min(w), hi.max(w)));
+    let first = first.min(relation.head);
+    let last = last.max(relation.head);
+    (tokens[first].start, tokens[last].end)
 }
 
 /// Folds a content so that the same words typed differently make the same proposition.

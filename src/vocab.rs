@@ -133,6 +133,12 @@ pub mod cg {
         NOMINALIZATION = "nominalization";
         /// `cg:object`
         OBJECT = "object";
+        /// `cg:adjunctText`
+        ADJUNCT_TEXT = "adjunctText";
+        /// `cg:attribution`
+        ATTRIBUTION_PROP = "attribution";
+        /// `cg:reportingRelation`
+        REPORTING_RELATION = "reportingRelation";
         /// `cg:objectEntity`
         OBJECT_ENTITY = "objectEntity";
         /// `cg:objectText`
@@ -141,6 +147,8 @@ pub mod cg {
         POLARITY = "polarity";
         /// `cg:predicateText`
         PREDICATE_TEXT = "predicateText";
+        /// `cg:predicateLemma`
+        PREDICATE_LEMMA = "predicateLemma";
         /// `cg:promises`
         PROMISES = "promises";
         /// `cg:proposition` (the property; the class is [`PROPOSITION`])

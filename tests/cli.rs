@@ -136,6 +136,13 @@ fn builds_the_bundled_corpus_and_answers_the_bundled_queries() {
         );
     }
 
+    // clause triples, linked to entities and, inside reported speech, to their speaker
+    let relations = json_rows(&store, "relations");
+    assert!(relations.len() >= 100, "only {} relations", relations.len());
+    assert!(relations.iter().any(|r| r["polarity"]["value"] == "negative"));
+    assert!(relations.iter().any(|r| r.get("subjectLabel").is_some()));
+    assert!(relations.iter().any(|r| r.get("speaker").is_some()));
+
     for name in [
         "provenance",
         "timeline",
@@ -561,4 +568,73 @@ fn a_store_locked_by_another_process_gets_a_clear_error() {
         build(&store, &[&corpus()]).status.success(),
         "the store works again once released"
     );
+}
+
+#[test]
+fn extract_reads_triples_from_one_sentence_per_line_in_three_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("sentences.txt");
+    let sentences = "Peskov denied that Moscow had sent its response to Washington .\n\nThe minister did not make any concessions.\n";
+    std::fs::write(&input, sentences).unwrap();
+    let path = input.display().to_string();
+
+    // carb: the input sentence echoed exactly, then confidence, relation and arguments
+    let carb = ok(&["extract", "--format", "carb", &path]);
+    let rows: Vec<Vec<&str>> = carb.lines().map(|l| l.split('\t').collect()).collect();
+    assert!(rows.iter().any(
+        |r| r[0] == "Peskov denied that Moscow had sent its response to Washington ."
+            && r[2] == "denied that"
+            && r[3] == "Peskov"
+    ));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "The minister did not make any concessions." && r[2] == "did not make")
+    );
+    for row in &rows {
+        assert!(row.len() >= 4, "short row: {row:?}");
+        let confidence: f64 = row[1].parse().unwrap();
+        assert!((0.0..=1.0).contains(&confidence));
+    }
+
+    // tsv with a header; line numbers count the blank line
+    let tsv = ok(&["extract", &path]);
+    let mut lines = tsv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("line\ttriple\tconfidence\tpolarity\tsubject\trelation")
+    );
+    assert!(
+        tsv.lines()
+            .any(|l| l.starts_with("3\t") && l.contains("\tnegative\tThe minister\tdid not make\tmake\t"))
+    );
+
+    // jsonl from standard input: one object per sentence, attributed triples point at their cue's triple
+    let mut child = Command::new(BIN)
+        .args(["extract", "--format", "jsonl", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(sentences.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let records: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    let triples = records[0]["triples"].as_array().unwrap();
+    let sent = triples
+        .iter()
+        .find(|t| t["lemma"] == "send")
+        .expect("a triple for had sent");
+    let cue = sent["attributed_to"].as_u64().expect("had sent is attributed") as usize;
+    assert_eq!(triples[cue - 1]["relation"], "denied that");
+
+    let missing = run(&["extract", "no/such/file.txt"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no/such/file.txt"), "{}", stderr(&missing));
 }

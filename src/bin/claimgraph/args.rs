@@ -28,6 +28,8 @@ pub enum Command {
     /// Show the sentences, character spans, documents and rules behind an entity, attribution,
     /// proposition, event or contradiction.
     Explain(ExplainArgs),
+    /// Read subject-relation-argument triples from sentences, one per input line (no store needed).
+    Extract(ExtractArgs),
     /// Train the tagger, lemmatizer and parser on Universal Dependencies English-EWT.
     Train(TrainArgs),
     /// Evaluate the tagger, lemmatizer and parser on a UD English-EWT split.
@@ -176,4 +178,26 @@ pub struct EvalNlpArgs {
     /// Which split to evaluate on.
     #[arg(long, default_value = "test", value_parser = ["train", "dev", "test"])]
     pub split: String,
+}
+
+/// `claimgraph extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// A file with one sentence per line, or `-` for standard input.
+    #[arg(default_value = "-")]
+    pub input: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "tsv")]
+    pub format: TriplesFormat,
+}
+
+/// Triple output formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TriplesFormat {
+    /// `sentence, confidence, relation, arg1, arg2...` per triple, tab-separated (the CaRB benchmark's format).
+    Carb,
+    /// A header, then one triple per row: line, confidence, polarity, subject, relation, lemma, arguments, attributed-to.
+    Tsv,
+    /// One JSON object per sentence with its triples.
+    Jsonl,
 }

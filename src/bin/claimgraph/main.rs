@@ -12,7 +12,9 @@ use claimgraph::store::{LoadOutcome, Store};
 use clap::Parser;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 
-use args::{BuildArgs, Cli, Command, ExportArgs, ExportFormat, QueryArgs, ResultsFormatArg};
+use args::{
+    BuildArgs, Cli, Command, ExportArgs, ExportFormat, ExtractArgs, QueryArgs, ResultsFormatArg, TriplesFormat,
+};
 
 /// Exit status when the command did its work but skipped some inputs.
 const EXIT_PARTIAL: u8 = 1;
@@ -50,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             print!("{}", claimgraph::explain::explain(&store, &args.iri)?);
             Ok(0)
         }
+        Command::Extract(args) => extract(args).map(|()| 0),
         Command::Train(args) => {
             let options = claimgraph::nlp::TrainOptions {
                 ud_dir: args.ud,
@@ -252,6 +255,87 @@ fn stats(store: &Store) -> anyhow::Result<()> {
     for (file, (id, quads)) in &stats.by_document {
         println!("  {quads:>8}  {file}  ({id})");
     }
+    Ok(())
+}
+
+fn extract(args: ExtractArgs) -> anyhow::Result<()> {
+    use claimgraph::oie::SentenceTriples;
+    use std::io::BufRead;
+
+    let name = args.input.display().to_string();
+    let input: Box<dyn BufRead> = if name == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(&args.input).with_context(|| format!("{name}: cannot open"))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let model = claimgraph::nlp::Model::embedded();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if let TriplesFormat::Tsv = args.format {
+        writeln!(
+            out,
+            "line\ttriple\tconfidence\tpolarity\tsubject\trelation\tlemma\targuments\tattributed_to"
+        )?;
+    }
+    for (n, line) in input.lines().enumerate() {
+        let line = line.with_context(|| format!("{name}:{}: cannot read the line (not UTF-8?)", n + 1))?;
+        let line = line.strip_suffix('\r').unwrap_or(&line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let sentence = SentenceTriples::read(model, line);
+        match args.format {
+            TriplesFormat::Carb => out.write_all(sentence.to_carb(line).as_bytes())?,
+            TriplesFormat::Tsv => {
+                for (i, r) in sentence.relations.iter().enumerate() {
+                    let arguments: Vec<String> = r
+                        .arguments
+                        .iter()
+                        .map(|a| format!("{}={}", a.role.as_str(), sentence.text(line, &a.words)))
+                        .collect();
+                    writeln!(
+                        out,
+                        "{}\t{}\t{:.3}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        n + 1,
+                        i + 1,
+                        r.confidence,
+                        if r.negated { "negative" } else { "positive" },
+                        sentence.text(line, &r.subject).replace('\t', " "),
+                        sentence.predicate_text(line, r).replace('\t', " "),
+                        r.lemma,
+                        arguments.join(" | ").replace('\t', " "),
+                        r.attributed_to.map(|j| (j + 1).to_string()).unwrap_or_default(),
+                    )?;
+                }
+            }
+            TriplesFormat::Jsonl => {
+                let triples: Vec<serde_json::Value> = sentence
+                    .relations
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        serde_json::json!({
+                            "triple": i + 1,
+                            "subject": sentence.text(line, &r.subject),
+                            "relation": sentence.predicate_text(line, r),
+                            "lemma": r.lemma,
+                            "polarity": if r.negated { "negative" } else { "positive" },
+                            "arguments": r.arguments.iter().map(|a| serde_json::json!({
+                                "role": a.role.as_str(),
+                                "text": sentence.text(line, &a.words),
+                            })).collect::<Vec<_>>(),
+                            "attributed_to": r.attributed_to.map(|j| j + 1),
+                            "confidence": (r.confidence as f64 * 1000.0).round() / 1000.0,
+                            "rule": r.rule,
+                        })
+                    })
+                    .collect();
+                let record = serde_json::json!({ "line": n + 1, "sentence": line, "triples": triples });
+                writeln!(out, "{record}")?;
+            }
+        }
+    }
+    out.flush()?;
     Ok(())
 }
 
