@@ -1,7 +1,7 @@
 //! Greedy left-to-right averaged-perceptron tagger predicting joint (UPOS, XPOS) tags.
 
 use super::ModelError;
-use super::util::{IdMap, Reader, Rng, TrainWeights, Weights, Writer, feat, fnv};
+use super::util::{FNV_START, IdMap, Reader, Rng, TrainWeights, Weights, Writer, feat, fnv, fnv_step};
 use std::collections::BTreeMap;
 
 /// Value used for positions outside the sentence.
@@ -35,8 +35,10 @@ pub struct Tagger {
     weights: Weights,
 }
 
+/// FNV-1a hash of the word's shape (`X`/`x` for upper/lowercase letters, `d` for digits, other
+/// ASCII kept, anything else `*`; runs cut at two), hashed as it is built to save an allocation.
 fn shape(word: &str) -> u64 {
-    let mut s = Vec::with_capacity(8);
+    let mut h = FNV_START;
     let mut last = 0u8;
     let mut run = 0;
     for c in word.chars() {
@@ -60,9 +62,9 @@ fn shape(word: &str) -> u64 {
             run = 0;
         }
         last = k;
-        s.push(k);
+        h = fnv_step(h, k);
     }
-    fnv(&s)
+    h
 }
 
 /// Computes the per-word values of a sentence.
@@ -72,20 +74,15 @@ pub fn word_infos(words: &[&str], amb: Option<&IdMap<u64>>) -> Vec<WordInfo> {
         .enumerate()
         .map(|(i, w)| {
             let lower = w.to_lowercase();
-            let chars: Vec<(usize, char)> = lower.char_indices().collect();
-            let n = chars.len();
+            let n = lower.chars().count();
             let mut suf = [PAD; 5];
-            for (k, s) in suf.iter_mut().enumerate() {
-                if k < n {
-                    *s = fnv(&lower.as_bytes()[chars[n - 1 - k].0..]);
-                }
+            for (s, (start, _)) in suf.iter_mut().zip(lower.char_indices().rev()) {
+                *s = fnv(&lower.as_bytes()[start..]);
             }
             let mut pre = [PAD; 3];
-            for (k, p) in pre.iter_mut().enumerate() {
-                if k < n {
-                    let end = chars.get(k + 1).map_or(lower.len(), |c| c.0);
-                    *p = fnv(&lower.as_bytes()[..end]);
-                }
+            let ends = lower.char_indices().skip(1).map(|c| c.0).chain([lower.len()]);
+            for (p, end) in pre.iter_mut().zip(ends) {
+                *p = fnv(&lower.as_bytes()[..end]);
             }
             let lh = fnv(lower.as_bytes());
             let upper0 = w.chars().next().is_some_and(char::is_uppercase);
