@@ -130,6 +130,7 @@ const REPORTING: &[&str] = &[
 /// The parse of a sentence with its children lists, and the rules that read triples from it.
 struct Tree<'a> {
     words: &'a [&'a str],
+    lower: Vec<String>,
     parse: &'a [Analysis],
     children: Vec<Vec<usize>>,
 }
@@ -142,7 +143,12 @@ impl<'a> Tree<'a> {
                 children[a.head - 1].push(i);
             }
         }
-        Tree { words, parse, children }
+        Tree {
+            words,
+            lower: words.iter().map(|w| w.to_lowercase()).collect(),
+            parse,
+            children,
+        }
     }
 
     fn head(&self, i: usize) -> Option<usize> {
@@ -168,8 +174,8 @@ impl<'a> Tree<'a> {
         &self.parse[i].lemma
     }
 
-    fn lower(&self, i: usize) -> String {
-        self.words[i].to_lowercase()
+    fn lower(&self, i: usize) -> &str {
+        &self.lower[i]
     }
 
     fn child(&self, i: usize, rel: &str) -> Option<usize> {
@@ -181,7 +187,7 @@ impl<'a> Tree<'a> {
     }
 
     fn is_negation(&self, i: usize) -> bool {
-        self.rel(i) == "advmod" && matches!(self.lower(i).as_str(), "not" | "n't" | "never")
+        self.rel(i) == "advmod" && matches!(self.lower(i), "not" | "n't" | "never")
     }
 
     fn is_relative_pronoun(&self, i: usize) -> bool {
@@ -606,7 +612,7 @@ impl<'a> Tree<'a> {
     /// Adverbs worth keeping as adjuncts (place, time, manner), not discourse words.
     fn is_content_adverb(&self, c: usize) -> bool {
         !matches!(
-            self.lower(c).as_str(),
+            self.lower(c),
             "also" | "however" | "then" | "thus" | "so" | "too" | "just" | "still" | "even" | "only" | "already"
         )
     }
@@ -746,7 +752,7 @@ impl<'a> Tree<'a> {
                     .collect();
                 let preposition = case.first().map(|&c| self.lower(c))?;
                 if !matches!(
-                    preposition.as_str(),
+                    preposition,
                     "in" | "at" | "on" | "near" | "from" | "between" | "outside"
                 ) {
                     return None;

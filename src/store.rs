@@ -217,6 +217,30 @@ impl Store {
         })
     }
 
+    /// Whether a document read from `source` (a path or JSONL id) is stored.
+    pub fn has_source(&self, source: &str) -> Result<bool> {
+        let literal = Term::from(oxigraph::model::Literal::new_simple_literal(source));
+        Ok(self
+            .inner
+            .quads_for_pattern(None, Some(cg::SOURCE_PATH), Some(literal.as_ref()), None)
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    /// Stores the quads of new documents with oxigraph's bulk loader, which writes sorted files
+    /// instead of going through transactions: all of them become visible at once, or none.
+    pub fn bulk_load(&self, quads: Vec<Quad>) -> Result<()> {
+        let mut loader = self
+            .inner
+            .bulk_loader()
+            .with_num_threads(1)
+            .with_max_memory_size_in_megabytes(256);
+        loader.load_quads(quads)?;
+        loader.commit()?;
+        Ok(())
+    }
+
     /// Recomputes the derived graph from the document graphs: preferred labels, contradictions
     /// and corroborations.
     pub fn derive(&self) -> Result<()> {

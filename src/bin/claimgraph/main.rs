@@ -49,7 +49,11 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Stats(args) => stats(&open(&args.store)?).map(|()| 0),
         Command::Explain(args) => {
             let store = open(&args.store)?;
-            print!("{}", claimgraph::explain::explain(&store, &args.iri)?);
+            write!(
+                std::io::stdout().lock(),
+                "{}",
+                claimgraph::explain::explain(&store, &args.iri)?
+            )?;
             Ok(0)
         }
         Command::Extract(args) => extract(args).map(|()| 0),
@@ -64,7 +68,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::EvalNlp(args) => {
             let report = claimgraph::nlp::evaluate(claimgraph::nlp::Model::embedded(), &args.ud, &args.split)?;
-            println!("{report}");
+            writeln!(std::io::stdout().lock(), "{report}")?;
             Ok(0)
         }
     }
@@ -173,7 +177,12 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
     if args.list {
         let width = query::BUNDLED.iter().map(|q| q.name.len()).max().unwrap_or(0);
         for bundled in query::BUNDLED {
-            println!("{:width$}  {}", bundled.name, bundled.description());
+            writeln!(
+                std::io::stdout().lock(),
+                "{:width$}  {}",
+                bundled.name,
+                bundled.description()
+            )?;
         }
         return Ok(());
     }
@@ -246,15 +255,17 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
 fn stats(store: &Store) -> anyhow::Result<()> {
     let stats = store.stats()?;
     let base = store.mapper().base().to_owned();
-    println!("{} quads, {} documents", stats.quads, stats.by_document.len());
-    println!("\nby class:");
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    writeln!(out, "{} quads, {} documents", stats.quads, stats.by_document.len())?;
+    writeln!(out, "\nby class:")?;
     for (class, count) in &stats.by_class {
-        println!("  {count:>8}  {}", query::shorten_iri(class, &base));
+        writeln!(out, "  {count:>8}  {}", query::shorten_iri(class, &base))?;
     }
-    println!("\nby document:");
+    writeln!(out, "\nby document:")?;
     for (file, (id, quads)) in &stats.by_document {
-        println!("  {quads:>8}  {file}  ({id})");
+        writeln!(out, "  {quads:>8}  {file}  ({id})")?;
     }
+    out.flush()?;
     Ok(())
 }
 
