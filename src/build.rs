@@ -11,7 +11,10 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Quad;
+use sha2::{Digest, Sha256};
+use std::io::Write;
 
 use crate::Result;
 use crate::corpus::{self, CorpusError, Document};
@@ -92,12 +95,143 @@ pub fn build(
     mut progress: impl FnMut(Progress<'_>),
 ) -> Result<BuildSummary> {
     let started = Instant::now();
+    let mut summary = BuildSummary::default();
+    let mut batch = NewDocuments::default();
+    // a document whose text is already stored needs no analysis at all
+    let stored = |document: &Document| store.contains_document(&document.id).unwrap_or(false);
+    analyze_in_order(paths, options, store.mapper(), &stored, |result| {
+        match result {
+            Err(error) => {
+                progress(Progress::Skipped(&error));
+                summary.skipped.push(error.to_string());
+            }
+            Ok(analyzed) => {
+                summary.documents += 1;
+                let outcome = match &analyzed.quads {
+                    None => LoadOutcome::Unchanged,
+                    Some(quads) => {
+                        let outcome = batch.load(store, &analyzed.document, quads)?;
+                        if outcome != LoadOutcome::Unchanged {
+                            summary.count(&analyzed);
+                        }
+                        outcome
+                    }
+                };
+                match outcome {
+                    LoadOutcome::Unchanged => summary.unchanged += 1,
+                    LoadOutcome::Added => summary.added += 1,
+                    LoadOutcome::Replaced => summary.replaced += 1,
+                }
+                progress(Progress::Document(&analyzed.document, outcome));
+            }
+        }
+        Ok(())
+    })?;
+    batch.flush(store)?;
+
+    progress(Progress::Deriving);
+    store.derive()?;
+    summary.store_quads = store.oxigraph().len()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+impl BuildSummary {
+    fn count(&mut self, analyzed: &Analyzed) {
+        let [sentences, entities, attributions, events] = analyzed.counts;
+        self.sentences += sentences;
+        self.entities += entities;
+        self.attributions += attributions;
+        self.events += events;
+        self.quads += analyzed.quads.as_ref().map_or(0, Vec::len);
+    }
+}
+
+/// One of `count` shards of a corpus: the documents whose id (a hash of their text) falls in
+/// it, so that any number of machines split a corpus the same way with no coordination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based index of this shard.
+    pub index: u64,
+    /// How many shards there are.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Reads `K/N` (1 ≤ K ≤ N).
+    pub fn parse(text: &str) -> std::result::Result<Shard, String> {
+        let (k, n) = text
+            .split_once('/')
+            .ok_or_else(|| format!("'{text}' is not K/N (e.g. 2/8)"))?;
+        let (index, count) = (k.trim().parse::<u64>(), n.trim().parse::<u64>());
+        match (index, count) {
+            (Ok(index), Ok(count)) if (1..=count).contains(&index) => Ok(Shard { index, count }),
+            _ => Err(format!("'{text}' is not K/N with 1 <= K <= N")),
+        }
+    }
+
+    /// Whether the document with this id belongs to the shard.
+    pub fn holds(&self, doc_id: &str) -> bool {
+        let digest = Sha256::digest(doc_id.as_bytes());
+        let value = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        value % self.count == self.index - 1
+    }
+}
+
+/// Analyzes the documents of `paths` that belong to `shard` and writes their graphs as N-Quads
+/// (each document's quads sorted, documents in input order): byte-identical for the same input
+/// on any machine. Loading every shard with [`crate::store::Store::load_nquads`] gives the store
+/// one `build` would.
+pub fn extract_shard(
+    paths: &[PathBuf],
+    options: &BuildOptions,
+    shard: Shard,
+    mapper: &Mapper,
+    out: &mut dyn Write,
+    mut progress: impl FnMut(Progress<'_>),
+) -> Result<BuildSummary> {
+    let started = Instant::now();
+    let mut summary = BuildSummary::default();
+    let elsewhere = |document: &Document| !shard.holds(&document.id);
+    analyze_in_order(paths, options, mapper, &elsewhere, |result| {
+        match result {
+            Err(error) => {
+                progress(Progress::Skipped(&error));
+                summary.skipped.push(error.to_string());
+            }
+            Ok(analyzed) => {
+                let Some(quads) = &analyzed.quads else { return Ok(()) };
+                summary.documents += 1;
+                summary.added += 1;
+                summary.count(&analyzed);
+                let mut serializer = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(&mut *out);
+                for quad in quads {
+                    serializer.serialize_quad(quad).map_err(crate::Error::from)?;
+                }
+                serializer.finish().map_err(crate::Error::from)?;
+                progress(Progress::Document(&analyzed.document, LoadOutcome::Added));
+            }
+        }
+        Ok(())
+    })?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// The streaming core of [`build`] and [`extract_shard`]: one reader thread parses `paths`
+/// into documents, worker threads analyze those `skip` does not reject, and `consume` gets
+/// every result in input order on the calling thread. Queues are bounded.
+fn analyze_in_order(
+    paths: &[PathBuf],
+    options: &BuildOptions,
+    mapper: &Mapper,
+    skip: &(dyn Fn(&Document) -> bool + Sync),
+    mut consume: impl FnMut(Output) -> Result<()>,
+) -> Result<()> {
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    let mut summary = BuildSummary::default();
-    let mapper = store.mapper().clone();
     let (input_tx, input_rx) = sync_channel::<(usize, Item)>(threads * 4);
     let input_rx = Arc::new(Mutex::new(input_rx));
     let (output_tx, output_rx) = sync_channel::<(usize, Output)>(threads * 4);
@@ -114,22 +248,24 @@ pub fn build(
         for _ in 0..threads {
             let input_rx = Arc::clone(&input_rx);
             let output_tx = output_tx.clone();
-            let mapper = mapper.clone();
-            scope.spawn(move || worker(store, &mapper, &input_rx, &output_tx));
+            scope.spawn(move || worker(skip, mapper, &input_rx, &output_tx));
         }
         drop(output_tx);
-        load_in_order(store, output_rx, &mut summary, &mut progress)
-    })?;
-
-    progress(Progress::Deriving);
-    store.derive()?;
-    summary.store_quads = store.oxigraph().len()?;
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        for (seq, result) in output_rx {
+            pending.insert(seq, result);
+            while let Some(result) = pending.remove(&next) {
+                next += 1;
+                consume(result)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 fn worker(
-    store: &Store,
+    skip: &(dyn Fn(&Document) -> bool + Sync),
     mapper: &Mapper,
     input: &Mutex<Receiver<(usize, Item)>>,
     output: &SyncSender<(usize, Output)>,
@@ -138,8 +274,7 @@ fn worker(
         let next = input.lock().map(|rx| rx.recv());
         let Ok(Ok((seq, item))) = next else { return };
         let result = item.map(|document| {
-            // a document whose text is already stored needs no analysis at all
-            if store.contains_document(&document.id).unwrap_or(false) {
+            if skip(&document) {
                 return Analyzed {
                     document,
                     quads: None,
@@ -164,54 +299,6 @@ fn worker(
             return;
         }
     }
-}
-
-fn load_in_order(
-    store: &Store,
-    output: Receiver<(usize, Output)>,
-    summary: &mut BuildSummary,
-    progress: &mut impl FnMut(Progress<'_>),
-) -> Result<()> {
-    let mut pending = BTreeMap::new();
-    let mut next = 0;
-    let mut batch = NewDocuments::default();
-    for (seq, result) in output {
-        pending.insert(seq, result);
-        while let Some(result) = pending.remove(&next) {
-            next += 1;
-            match result {
-                Err(error) => {
-                    progress(Progress::Skipped(&error));
-                    summary.skipped.push(error.to_string());
-                }
-                Ok(analyzed) => {
-                    summary.documents += 1;
-                    let outcome = match &analyzed.quads {
-                        None => LoadOutcome::Unchanged,
-                        Some(quads) => {
-                            let outcome = batch.load(store, &analyzed.document, quads)?;
-                            if outcome != LoadOutcome::Unchanged {
-                                let [sentences, entities, attributions, events] = analyzed.counts;
-                                summary.sentences += sentences;
-                                summary.entities += entities;
-                                summary.attributions += attributions;
-                                summary.events += events;
-                                summary.quads += quads.len();
-                            }
-                            outcome
-                        }
-                    };
-                    match outcome {
-                        LoadOutcome::Unchanged => summary.unchanged += 1,
-                        LoadOutcome::Added => summary.added += 1,
-                        LoadOutcome::Replaced => summary.replaced += 1,
-                    }
-                    progress(Progress::Document(&analyzed.document, outcome));
-                }
-            }
-        }
-    }
-    batch.flush(store)
 }
 
 /// New documents waiting to be bulk-loaded together; a document that replaces an earlier

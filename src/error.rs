@@ -32,6 +32,14 @@ pub enum Error {
     /// RDF could not be parsed.
     #[error(transparent)]
     Parse(#[from] oxigraph::io::RdfParseError),
+    /// A file of quads to load is not valid or not claimgraph's.
+    #[error("{path}: {reason}")]
+    Quads {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the line where it applies.
+        reason: String,
+    },
     /// No bundled query has this name.
     #[error("no bundled query named '{0}' (claimgraph query --list shows them)")]
     UnknownQuery(String),

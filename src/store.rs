@@ -5,7 +5,7 @@
 //! named graph, replaced in one transaction; the ontology has its graph; what is computed across
 //! documents lives in the derived graph, recomputed by [`Store::derive`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -239,6 +239,53 @@ impl Store {
         loader.load_quads(quads)?;
         loader.commit()?;
         Ok(())
+    }
+
+    /// Loads the document graphs of an N-Quads file written by `claimgraph extract --shard`,
+    /// all at once or not at all: a file that does not parse, or holds quads outside document
+    /// graphs of this store's base, loads nothing. Documents already stored are skipped. Returns
+    /// (documents added, documents already stored). Run [`Store::derive`] once every file is in.
+    pub fn load_nquads(&self, path: &Path) -> Result<(usize, usize)> {
+        let file = std::fs::File::open(path).map_err(|e| Error::Quads {
+            path: path.to_owned(),
+            reason: format!("cannot open: {e}"),
+        })?;
+        let prefix = self.mapper.document_graph("");
+        let (mut added, mut present) = (HashSet::new(), HashSet::new());
+        let quads = RdfParser::from_format(RdfFormat::NQuads)
+            .for_reader(std::io::BufReader::new(file))
+            .map(|quad| {
+                let quad = quad.map_err(|e| Error::Quads {
+                    path: path.to_owned(),
+                    reason: e.to_string(),
+                })?;
+                let graph = match &quad.graph_name {
+                    GraphName::NamedNode(g) if g.as_str().starts_with(prefix.as_str()) => g.clone(),
+                    other => {
+                        return Err(Error::Quads {
+                            path: path.to_owned(),
+                            reason: format!("quad in {other}, not a document graph under {prefix}: {quad}"),
+                        });
+                    }
+                };
+                if !added.contains(&graph) && !present.contains(&graph) {
+                    if self.inner.contains_named_graph(graph.as_ref())? {
+                        present.insert(graph.clone());
+                    } else {
+                        added.insert(graph.clone());
+                    }
+                }
+                Ok(added.contains(&graph).then_some(quad))
+            })
+            .filter_map(|quad| quad.transpose());
+        let mut loader = self
+            .inner
+            .bulk_loader()
+            .with_num_threads(1)
+            .with_max_memory_size_in_megabytes(256);
+        loader.load_ok_quads::<Error, Error>(quads)?;
+        loader.commit()?;
+        Ok((added.len(), present.len()))
     }
 
     /// Recomputes the derived graph from the document graphs: preferred labels, contradictions

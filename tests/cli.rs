@@ -638,3 +638,87 @@ fn extract_reads_triples_from_one_sentence_per_line_in_three_formats() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no/such/file.txt"), "{}", stderr(&missing));
 }
+
+#[test]
+fn shards_extracted_apart_and_loaded_together_equal_one_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus();
+    let corpus_arg = corpus.display().to_string();
+    let mut parts = Vec::new();
+    let mut documents = 0;
+    for k in 1..=3 {
+        let part = dir.path().join(format!("part-{k}.nq"));
+        let output = run(&[
+            "extract",
+            "--shard",
+            &format!("{k}/3"),
+            &corpus_arg,
+            "-o",
+            &part.display().to_string(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let summary = stderr(&output);
+        let n: usize = summary
+            .split(": ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        documents += n;
+        parts.push(part.display().to_string());
+    }
+    assert_eq!(documents, 5, "every document is in exactly one shard");
+
+    let sharded = dir.path().join("sharded.db");
+    let mut args = vec!["load".to_string()];
+    args.extend(parts.iter().cloned());
+    args.extend(["--store".into(), sharded.display().to_string()]);
+    let output = Command::new(BIN).args(&args).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("5 documents added"), "{}", stderr(&output));
+
+    let built = dir.path().join("built.db");
+    assert!(build(&built, &[&corpus]).status.success());
+    assert_same(
+        &export(&sharded, "nquads"),
+        &export(&built, "nquads"),
+        "N-Quads of 3 shards vs one build",
+    );
+
+    // loading the same shards again adds nothing
+    let output = Command::new(BIN).args(&args).output().unwrap();
+    assert!(
+        stderr(&output).contains("0 documents added, 5 already stored"),
+        "{}",
+        stderr(&output)
+    );
+
+    // a file with a quad outside any document graph is refused whole, naming the file
+    let bad = dir.path().join("bad.nq");
+    std::fs::write(
+        &bad,
+        "<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n",
+    )
+    .unwrap();
+    let before = export(&sharded, "nquads");
+    let output = run(&[
+        "load",
+        &bad.display().to_string(),
+        "--store",
+        &sharded.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("bad.nq") && stderr(&output).contains("not a document graph"),
+        "{}",
+        stderr(&output)
+    );
+    assert_same(&before, &export(&sharded, "nquads"), "store after a refused load");
+
+    let output = run(&["extract", "--shard", "4/3", &corpus_arg]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("1 <= K <= N"), "{}", stderr(&output));
+}

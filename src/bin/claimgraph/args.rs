@@ -30,6 +30,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Read subject-relation-argument triples from sentences, one per input line (no store needed).
     Extract(ExtractArgs),
+    /// Load N-Quads shards written by `extract --shard` into a store, then compute contradictions
+    /// and corroborations across all of them.
+    Load(LoadArgs),
     /// Train the tagger, lemmatizer and parser on Universal Dependencies English-EWT.
     Train(TrainArgs),
     /// Evaluate the tagger, lemmatizer and parser on a UD English-EWT split.
@@ -65,7 +68,15 @@ pub struct BuildArgs {
     /// A bundled query to run and print once the build is done.
     #[arg(long, value_name = "NAME")]
     pub query: Option<String>,
-    /// Base IRI of the data minted in a new store.
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+}
+
+/// How articles are analyzed and named, for `build` and `extract`.
+#[derive(Debug, Args)]
+pub struct AnalysisArgs {
+    /// Base IRI of the data minted (for build: in a new store; for extract: must match the
+    /// store the shards are loaded into).
     #[arg(long, default_value = claimgraph::rdf::DEFAULT_BASE)]
     pub base: String,
     /// Analysis threads (0: one per core).
@@ -183,12 +194,36 @@ pub struct EvalNlpArgs {
 /// `claimgraph extract`.
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// A file with one sentence per line, or `-` for standard input.
+    /// Sentence formats: files with one sentence per line (`-`: standard input). N-Quads: articles,
+    /// as for build (files, folders, `-`).
     #[arg(default_value = "-")]
-    pub input: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "tsv")]
-    pub format: TriplesFormat,
+    pub inputs: Vec<PathBuf>,
+    /// Output format (default: tsv, or nquads with --shard).
+    #[arg(long, value_enum)]
+    pub format: Option<TriplesFormat>,
+    /// Analyze only the documents of shard K of N (by a hash of their text) and write their
+    /// graphs as N-Quads; `claimgraph load` merges the shards into a store.
+    #[arg(long, value_name = "K/N", value_parser = claimgraph::build::Shard::parse)]
+    pub shard: Option<claimgraph::build::Shard>,
+    /// Output file (default: standard output); written whole or not at all.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+}
+
+/// `claimgraph load`.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// N-Quads files written by `claimgraph extract --shard`.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The store directory (created if missing).
+    #[arg(long, short = 's', env = "CLAIMGRAPH_STORE", default_value = "kg.db")]
+    pub store: PathBuf,
+    /// Base IRI of the data, for a new store (the shards' --base).
+    #[arg(long, default_value = claimgraph::rdf::DEFAULT_BASE)]
+    pub base: String,
 }
 
 /// Triple output formats.
@@ -200,4 +235,6 @@ pub enum TriplesFormat {
     Tsv,
     /// One JSON object per sentence with its triples.
     Jsonl,
+    /// The whole graph of each article (inputs are articles), as `build` would store it.
+    Nquads,
 }

@@ -13,7 +13,8 @@ use clap::Parser;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 
 use args::{
-    BuildArgs, Cli, Command, ExportArgs, ExportFormat, ExtractArgs, QueryArgs, ResultsFormatArg, TriplesFormat,
+    BuildArgs, Cli, Command, ExportArgs, ExportFormat, ExtractArgs, LoadArgs, QueryArgs, ResultsFormatArg,
+    TriplesFormat,
 };
 
 /// Exit status when the command did its work but skipped some inputs.
@@ -56,7 +57,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             )?;
             Ok(0)
         }
-        Command::Extract(args) => extract(args).map(|()| 0),
+        Command::Extract(args) => extract(args),
+        Command::Load(args) => load(args).map(|()| 0),
         Command::Train(args) => {
             let options = claimgraph::nlp::TrainOptions {
                 ud_dir: args.ud,
@@ -80,11 +82,11 @@ fn open(path: &std::path::Path) -> anyhow::Result<Store> {
 
 fn build(args: BuildArgs) -> anyhow::Result<u8> {
     let store = if args.memory {
-        Store::memory(&args.base)?
+        Store::memory(&args.analysis.base)?
     } else {
-        Store::open(&args.store, &args.base)?
+        Store::open(&args.store, &args.analysis.base)?
     };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let show_progress = !args.analysis.quiet && std::io::stderr().is_terminal();
     let bar = show_progress.then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
@@ -94,7 +96,7 @@ fn build(args: BuildArgs) -> anyhow::Result<u8> {
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
-    let options = BuildOptions::default().with_threads(args.threads);
+    let options = BuildOptions::default().with_threads(args.analysis.threads);
     let summary = claimgraph::build::build(&store, &args.paths, &options, |event| match event {
         Progress::Document(document, outcome) => {
             if let Some(bar) = &bar {
@@ -120,7 +122,7 @@ fn build(args: BuildArgs) -> anyhow::Result<u8> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if !args.quiet {
+    if !args.analysis.quiet {
         print_summary(&summary, &store);
     }
     if let Some(name) = &args.query {
@@ -269,20 +271,111 @@ fn stats(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn extract(args: ExtractArgs) -> anyhow::Result<()> {
+fn extract(args: ExtractArgs) -> anyhow::Result<u8> {
+    let format = args.format.unwrap_or(if args.shard.is_some() {
+        TriplesFormat::Nquads
+    } else {
+        TriplesFormat::Tsv
+    });
+    if let TriplesFormat::Nquads = format {
+        return extract_documents(args);
+    }
+    if args.shard.is_some() {
+        bail!("--shard writes N-Quads: use it with --format nquads (or without --format)");
+    }
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    for input in &args.inputs {
+        extract_sentences(input, format, &mut out)?;
+    }
+    out.flush()?;
+    Ok(0)
+}
+
+/// Analyzes articles (those of one shard with --shard) and writes their graphs as N-Quads.
+fn extract_documents(args: ExtractArgs) -> anyhow::Result<u8> {
+    let shard = args.shard.unwrap_or(claimgraph::build::Shard { index: 1, count: 1 });
+    let mapper = claimgraph::rdf::Mapper::new(&args.analysis.base);
+    let options = BuildOptions::default().with_threads(args.analysis.threads);
+    let warn = |event: Progress<'_>| {
+        if let Progress::Skipped(error) = event {
+            eprintln!("warning: skipped {error}");
+        }
+    };
+    let summary = match &args.out {
+        Some(path) => {
+            // write beside the target and rename, so a failed run leaves no truncated file
+            let partial = path.with_extension("partial");
+            let mut file = std::io::BufWriter::new(
+                std::fs::File::create(&partial).with_context(|| format!("{}: cannot create", partial.display()))?,
+            );
+            let summary = claimgraph::build::extract_shard(&args.inputs, &options, shard, &mapper, &mut file, warn)?;
+            file.flush()?;
+            drop(file);
+            std::fs::rename(&partial, path).with_context(|| format!("{}: cannot write", path.display()))?;
+            summary
+        }
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let summary = claimgraph::build::extract_shard(&args.inputs, &options, shard, &mapper, &mut out, warn)?;
+            out.flush()?;
+            summary
+        }
+    };
+    if !args.analysis.quiet {
+        eprintln!(
+            "shard {}/{}: {} documents, {} sentences, {} quads in {:.2} s{}",
+            shard.index,
+            shard.count,
+            summary.documents,
+            summary.sentences,
+            summary.quads,
+            summary.seconds,
+            args.out
+                .as_ref()
+                .map(|p| format!(" → {}", p.display()))
+                .unwrap_or_default()
+        );
+    }
+    Ok(if summary.skipped.is_empty() { 0 } else { EXIT_PARTIAL })
+}
+
+fn load(args: LoadArgs) -> anyhow::Result<()> {
+    let store = Store::open(&args.store, &args.base)?;
+    let (mut added, mut present) = (0, 0);
+    for file in &args.files {
+        let (a, p) = store.load_nquads(file)?;
+        added += a;
+        present += p;
+    }
+    store.derive()?;
+    eprintln!(
+        "{} files: {added} documents added, {present} already stored → {} ({} quads in store)",
+        args.files.len(),
+        args.store.display(),
+        store.oxigraph().len()?
+    );
+    Ok(())
+}
+
+/// Reads one sentence per line of `input` and writes its triples in `format`.
+fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     use claimgraph::oie::SentenceTriples;
     use std::io::BufRead;
 
-    let name = args.input.display().to_string();
+    let name = input.display().to_string();
     let input: Box<dyn BufRead> = if name == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        let file = std::fs::File::open(&args.input).with_context(|| format!("{name}: cannot open"))?;
+        let file = std::fs::File::open(input).with_context(|| format!("{name}: cannot open"))?;
         Box::new(std::io::BufReader::new(file))
     };
     let model = claimgraph::nlp::Model::embedded();
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if let TriplesFormat::Tsv = args.format {
+    if let TriplesFormat::Tsv = format {
         writeln!(
             out,
             "line\ttriple\tconfidence\tpolarity\tsubject\trelation\tlemma\targuments\tattributed_to"
@@ -295,8 +388,9 @@ fn extract(args: ExtractArgs) -> anyhow::Result<()> {
             continue;
         }
         let sentence = SentenceTriples::read(model, line);
-        match args.format {
+        match format {
             TriplesFormat::Carb => out.write_all(sentence.to_carb(line).as_bytes())?,
+            TriplesFormat::Nquads => unreachable!("N-Quads are written by extract_documents"),
             TriplesFormat::Tsv => {
                 for (i, r) in sentence.relations.iter().enumerate() {
                     let arguments: Vec<String> = r
@@ -346,7 +440,6 @@ fn extract(args: ExtractArgs) -> anyhow::Result<()> {
             }
         }
     }
-    out.flush()?;
     Ok(())
 }
 
