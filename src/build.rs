@@ -96,38 +96,52 @@ pub fn build(
 ) -> Result<BuildSummary> {
     let started = Instant::now();
     let mut summary = BuildSummary::default();
-    let mut batch = NewDocuments::default();
     // a document whose text is already stored needs no analysis at all
     let stored = |document: &Document| store.contains_document(&document.id).unwrap_or(false);
-    analyze_in_order(paths, options, store.mapper(), &stored, |result| {
-        match result {
-            Err(error) => {
-                progress(Progress::Skipped(&error));
-                summary.skipped.push(error.to_string());
-            }
-            Ok(analyzed) => {
-                summary.documents += 1;
-                let outcome = match &analyzed.quads {
-                    None => LoadOutcome::Unchanged,
-                    Some(quads) => {
-                        let outcome = batch.load(store, &analyzed.document, quads)?;
-                        if outcome != LoadOutcome::Unchanged {
-                            summary.count(&analyzed);
-                        }
-                        outcome
-                    }
-                };
-                match outcome {
-                    LoadOutcome::Unchanged => summary.unchanged += 1,
-                    LoadOutcome::Added => summary.added += 1,
-                    LoadOutcome::Replaced => summary.replaced += 1,
+    std::thread::scope(|scope| -> Result<()> {
+        // bulk loads run on their own thread, so analysis goes on while a batch is written
+        let (batch_tx, batch_rx) = sync_channel::<Vec<Quad>>(1);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<()>>();
+        scope.spawn(move || {
+            for quads in batch_rx {
+                let result = store.bulk_load(quads);
+                let failed = result.is_err();
+                if done_tx.send(result).is_err() || failed {
+                    return;
                 }
-                progress(Progress::Document(&analyzed.document, outcome));
             }
-        }
-        Ok(())
+        });
+        let mut batch = NewDocuments::new(batch_tx, done_rx);
+        analyze_in_order(paths, options, store.mapper(), &stored, |result| {
+            match result {
+                Err(error) => {
+                    progress(Progress::Skipped(&error));
+                    summary.skipped.push(error.to_string());
+                }
+                Ok(analyzed) => {
+                    summary.documents += 1;
+                    let outcome = match &analyzed.quads {
+                        None => LoadOutcome::Unchanged,
+                        Some(quads) => {
+                            let outcome = batch.load(store, &analyzed.document, quads)?;
+                            if outcome != LoadOutcome::Unchanged {
+                                summary.count(&analyzed);
+                            }
+                            outcome
+                        }
+                    };
+                    match outcome {
+                        LoadOutcome::Unchanged => summary.unchanged += 1,
+                        LoadOutcome::Added => summary.added += 1,
+                        LoadOutcome::Replaced => summary.replaced += 1,
+                    }
+                    progress(Progress::Document(&analyzed.document, outcome));
+                }
+            }
+            Ok(())
+        })?;
+        batch.finish()
     })?;
-    batch.flush(store)?;
 
     progress(Progress::Deriving);
     store.derive()?;
@@ -302,42 +316,91 @@ fn worker(
 }
 
 /// New documents waiting to be bulk-loaded together; a document that replaces an earlier
-/// version of itself goes through a transaction instead (removing the old graph).
-#[derive(Default)]
+/// version of itself goes through a transaction instead (removing the old graph), once every
+/// batch sent before it is in.
 struct NewDocuments {
     quads: Vec<Quad>,
+    /// Ids and sources of the documents sent since the last wait: not yet visible in the store.
     ids: HashSet<String>,
     sources: HashSet<String>,
+    loader: Option<SyncSender<Vec<Quad>>>,
+    done: Receiver<Result<()>>,
+    in_flight: usize,
 }
 
 /// Quads gathered before a bulk load: large enough for the loader's sorted writes to pay off,
-/// small enough to keep memory flat (about 100 MB).
-const BULK_QUADS: usize = 300_000;
+/// small enough to keep memory flat with one batch filling while another is written.
+const BULK_QUADS: usize = 200_000;
 
 impl NewDocuments {
+    fn new(loader: SyncSender<Vec<Quad>>, done: Receiver<Result<()>>) -> Self {
+        NewDocuments {
+            quads: Vec::new(),
+            ids: HashSet::new(),
+            sources: HashSet::new(),
+            loader: Some(loader),
+            done,
+            in_flight: 0,
+        }
+    }
+
     fn load(&mut self, store: &Store, document: &Document, quads: &[Quad]) -> Result<LoadOutcome> {
         if self.ids.contains(&document.id) || store.contains_document(&document.id)? {
             return Ok(LoadOutcome::Unchanged);
         }
         if self.sources.contains(&document.source) || store.has_source(&document.source)? {
-            self.flush(store)?;
+            self.send()?;
+            self.wait()?;
             return store.load_document(&document.id, &document.source, quads);
         }
         self.quads.extend_from_slice(quads);
         self.ids.insert(document.id.clone());
         self.sources.insert(document.source.clone());
         if self.quads.len() >= BULK_QUADS {
-            self.flush(store)?;
+            self.send()?;
         }
         Ok(LoadOutcome::Added)
     }
 
-    fn flush(&mut self, store: &Store) -> Result<()> {
-        if !self.quads.is_empty() {
-            store.bulk_load(std::mem::take(&mut self.quads))?;
+    /// Hands the gathered quads to the loader thread, first collecting what it has finished.
+    fn send(&mut self) -> Result<()> {
+        while let Ok(result) = self.done.try_recv() {
+            self.in_flight -= 1;
+            result?;
+        }
+        if self.quads.is_empty() {
+            return Ok(());
+        }
+        let quads = std::mem::take(&mut self.quads);
+        let sent = self.loader.as_ref().is_some_and(|loader| loader.send(quads).is_ok());
+        if !sent {
+            // the loader stopped: its error is waiting
+            return self.wait();
+        }
+        self.in_flight += 1;
+        Ok(())
+    }
+
+    /// Waits until every batch sent is in the store.
+    fn wait(&mut self) -> Result<()> {
+        while self.in_flight > 0 {
+            match self.done.recv() {
+                Ok(result) => {
+                    self.in_flight -= 1;
+                    result?;
+                }
+                Err(_) => break,
+            }
         }
         self.ids.clear();
         self.sources.clear();
         Ok(())
+    }
+
+    /// Sends the last batch and waits for all of them.
+    fn finish(mut self) -> Result<()> {
+        self.send()?;
+        self.loader = None;
+        self.wait()
     }
 }
