@@ -530,11 +530,17 @@ CONSTRUCT {
      cg:reason ?reason ; prov:wasDerivedFrom ?sa, ?sd .
 }
 WHERE {
-  GRAPH ?gp { ?p a cg:Proposition ; cg:key ?key . }
-  GRAPH ?ga { ?a cg:proposition ?p ; cg:polarity "positive" ; cg:speaker ?speakerA ; prov:wasDerivedFrom ?sa ;
-                 cg:content ?contentA . }
-  GRAPH ?gd { ?d cg:proposition ?p ; cg:polarity "negative" ; cg:speaker ?speakerD ; prov:wasDerivedFrom ?sd ;
-                 cg:content ?contentD . }
+  # pairs first, then their details: joining the details before pairing makes the engine
+  # enumerate every attribution per proposition (90 s on 10 MB of news, 4 s this way)
+  {
+    SELECT ?p ?a ?d WHERE {
+      GRAPH ?g1 { ?d cg:proposition ?p ; cg:polarity "negative" . }
+      GRAPH ?g2 { ?a cg:proposition ?p ; cg:polarity "positive" . }
+    }
+  }
+  GRAPH ?ga { ?a cg:speaker ?speakerA ; prov:wasDerivedFrom ?sa ; cg:content ?contentA . }
+  GRAPH ?gd { ?d cg:speaker ?speakerD ; prov:wasDerivedFrom ?sd ; cg:content ?contentD . }
+  { SELECT DISTINCT ?p ?key WHERE { GRAPH ?gp { ?p a cg:Proposition ; cg:key ?key . } } }
   FILTER (?speakerA != ?speakerD)
   FILTER NOT EXISTS { GRAPH ?ga2 { ?speakerA cg:affiliation ?speakerD } }
   FILTER NOT EXISTS { GRAPH ?gd2 { ?speakerD cg:affiliation ?speakerA } }
