@@ -143,8 +143,11 @@ pub fn build(
         batch.finish()
     })?;
 
-    progress(Progress::Deriving);
-    store.derive()?;
+    // an unchanged corpus leaves the derived graph as it was: no need to recompute it
+    if summary.added + summary.replaced > 0 || store.derived_is_stale()? {
+        progress(Progress::Deriving);
+        store.derive()?;
+    }
     summary.store_quads = store.oxigraph().len()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)

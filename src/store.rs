@@ -43,6 +43,8 @@ pub struct Store {
     inner: oxigraph::store::Store,
     mapper: Mapper,
     path: Option<PathBuf>,
+    /// The ontology or lexicons changed when the store was opened: derived facts may be stale.
+    ontology_changed: bool,
 }
 
 impl Store {
@@ -95,12 +97,13 @@ impl Store {
                 error(format!("cannot open the database: {message}"))
             }
         })?;
-        let store = Self {
+        let mut store = Self {
             inner,
             mapper: Mapper::new(&marker.base),
             path: Some(path.to_owned()),
+            ontology_changed: false,
         };
-        store.load_ontology()?;
+        store.ontology_changed = store.load_ontology()?;
         Ok(store)
     }
 
@@ -121,12 +124,13 @@ impl Store {
 
     /// A store in memory, gone when dropped.
     pub fn memory(base: &str) -> Result<Self> {
-        let store = Self {
+        let mut store = Self {
             inner: oxigraph::store::Store::new()?,
             mapper: Mapper::new(base),
             path: None,
+            ontology_changed: false,
         };
-        store.load_ontology()?;
+        store.ontology_changed = store.load_ontology()?;
         Ok(store)
     }
 
@@ -145,8 +149,9 @@ impl Store {
         &self.inner
     }
 
-    /// Loads the ontology and the lexicons into the ontology graph, replacing what was there.
-    fn load_ontology(&self) -> Result<()> {
+    /// Loads the ontology and the lexicons into the ontology graph, replacing what was there;
+    /// says whether it changed.
+    fn load_ontology(&self) -> Result<bool> {
         let graph = GraphName::NamedNode(cg::ONTOLOGY.into_owned());
         let mut quads = Vec::new();
         for (name, text) in [
@@ -173,13 +178,19 @@ impl Store {
         let mut have = current;
         have.sort_by_cached_key(|q| q.to_string());
         if wanted == have {
-            return Ok(());
+            return Ok(false);
         }
         let mut transaction = self.inner.start_transaction()?;
         transaction.clear_graph(graph.as_ref())?;
         transaction.extend(quads.iter());
         transaction.commit()?;
-        Ok(())
+        Ok(true)
+    }
+
+    /// Whether the derived graph must be recomputed even though no document changed: it is
+    /// missing, or the ontology changed since it was computed.
+    pub fn derived_is_stale(&self) -> Result<bool> {
+        Ok(self.ontology_changed || !self.inner.contains_named_graph(self.mapper.derived_graph().as_ref())?)
     }
 
     /// Whether a document with this id (a hash of its text) is stored.
