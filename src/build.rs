@@ -1,9 +1,11 @@
 //! Build: streams documents from the corpus through the pipeline into the store.
 //!
 //! One reader thread parses files into documents, worker threads analyze them (all cores by
-//! default), and the calling thread loads each document's graph into the store in input order,
-//! so the result does not depend on thread timing. Queues between the stages are bounded:
-//! memory stays flat whatever the size of the corpus.
+//! default), and the calling thread takes each document's graph in input order, so the result
+//! does not depend on thread timing: new documents are gathered into batches that a loader
+//! thread bulk-loads, a new version of a stored document replaces it in a transaction.
+//! [`extract_shard`] writes the graphs of one shard as N-Quads instead. Queues between the
+//! stages are bounded: memory stays flat whatever the size of the corpus.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -392,7 +394,8 @@ impl NewDocuments {
                     self.in_flight -= 1;
                     result?;
                 }
-                Err(_) => break,
+                // the loader thread ended without a word: it panicked, and the scope reports that
+                Err(_) => return Err(std::io::Error::other("the bulk loader thread stopped").into()),
             }
         }
         self.ids.clear();

@@ -472,7 +472,7 @@ impl<'a> Tree<'a> {
     }
 
     fn verbal(&self, p: usize) -> Option<Relation> {
-        let (mut subject, mut subject_head, inherited) = self.subject(p, 0)?;
+        let (mut subject, subject_head, inherited) = self.subject(p, 0)?;
         let mut predicate = Vec::new();
         let mut negated = self.verb_group(p, &mut predicate);
         let mut arguments: Vec<Argument> = Vec::new();
@@ -592,8 +592,6 @@ impl<'a> Tree<'a> {
         predicate.dedup();
         subject.retain(|w| !predicate.contains(w));
         if subject.is_empty() {
-            subject_head = p;
-            let _ = subject_head;
             return None;
         }
         let confidence = self.confidence(&subject, &arguments, rule);
@@ -681,24 +679,13 @@ impl<'a> Tree<'a> {
         if subject.is_empty() || words.is_empty() || subject.iter().any(|w| words.contains(w)) {
             return None;
         }
-        let arguments = vec![Argument {
-            role: Role::Complement,
-            words,
-            head: a,
-        }];
-        let confidence = self.confidence(&subject, &arguments, "oie/apposition");
-        Some(Relation {
-            subject,
-            subject_head: h,
-            predicate: Vec::new(),
-            head: a,
-            lemma: "be".to_string(),
-            negated: false,
-            arguments,
-            attributed_to: None,
-            confidence,
-            rule: "oie/apposition",
-        })
+        Some(self.implied(
+            "oie/apposition",
+            "be",
+            (subject, h),
+            Vec::new(),
+            (Role::Complement, words, a),
+        ))
     }
 
     /// `the RSNO's base` → `the RSNO — has — base` (the `has` is implied, not a word).
@@ -715,24 +702,13 @@ impl<'a> Tree<'a> {
         if subject.is_empty() || words.is_empty() {
             return None;
         }
-        let arguments = vec![Argument {
-            role: Role::Object,
-            words,
-            head: h,
-        }];
-        let confidence = self.confidence(&subject, &arguments, "oie/possessive");
-        Some(Relation {
-            subject,
-            subject_head: o,
-            predicate: Vec::new(),
-            head: h,
-            lemma: "have".to_string(),
-            negated: false,
-            arguments,
-            attributed_to: None,
-            confidence,
-            rule: "oie/possessive",
-        })
+        Some(self.implied(
+            "oie/possessive",
+            "have",
+            (subject, o),
+            Vec::new(),
+            (Role::Object, words, h),
+        ))
     }
 
     /// Noun modifiers as implied relations, ranked low: `a circular map` → `a map — is —
@@ -770,24 +746,32 @@ impl<'a> Tree<'a> {
         if subject.is_empty() || words.is_empty() || subject.len() < 2 && rule == "oie/adjective" {
             return None;
         }
-        let arguments = vec![Argument {
-            role: Role::Complement,
-            words,
-            head: m,
-        }];
-        let confidence = self.confidence(&subject, &arguments, rule);
-        Some(Relation {
+        Some(self.implied(rule, "be", (subject, h), predicate, (Role::Complement, words, m)))
+    }
+
+    /// A relation a noun phrase implies (no verb of its own): one argument, never negated, built
+    /// on the argument's head word.
+    fn implied(
+        &self,
+        rule: &'static str,
+        lemma: &str,
+        (subject, subject_head): (Vec<usize>, usize),
+        predicate: Vec<usize>,
+        (role, words, head): (Role, Vec<usize>, usize),
+    ) -> Relation {
+        let arguments = vec![Argument { role, words, head }];
+        Relation {
+            confidence: self.confidence(&subject, &arguments, rule),
             subject,
-            subject_head: h,
+            subject_head,
             predicate,
-            head: m,
-            lemma: "be".to_string(),
+            head,
+            lemma: lemma.to_string(),
             negated: false,
             arguments,
             attributed_to: None,
-            confidence,
             rule,
-        })
+        }
     }
 
     /// A ranking score: how often the rule's triples were right on a development set (the

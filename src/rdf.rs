@@ -388,20 +388,28 @@ impl Mapper {
         let doc_node = self.document(&doc.id);
         for (index, (sentence, relations)) in analysis.sentences.iter().zip(&analysis.relations).enumerate() {
             let tokens = &sentence.tokens;
-            // the entity a word names: the mention covering it
+            if relations.is_empty() {
+                continue;
+            }
+            // the entity a word names: the mention of this sentence covering it
+            let mentions: Vec<(&crate::mention::Mention, usize)> = analysis
+                .mentions
+                .iter()
+                .zip(analysis.resolution.mention_entity.iter().copied())
+                .filter(|(m, _)| m.sentence == index)
+                .collect();
             let entity_of = |word: usize| {
                 let token = &tokens[word];
-                analysis
-                    .mentions
+                mentions
                     .iter()
-                    .zip(&analysis.resolution.mention_entity)
-                    .find(|(m, _)| m.sentence == index && m.start <= token.start && token.end <= m.end)
-                    .and_then(|(_, &e)| entities.get(e))
+                    .find(|(m, _)| m.start <= token.start && token.end <= m.end)
+                    .and_then(|&(_, e)| entities.get(e))
             };
+            let spans: Vec<(usize, usize)> = relations.iter().map(|r| relation_span(tokens, r)).collect();
             let nodes: Vec<NamedNode> = relations
                 .iter()
-                .map(|r| {
-                    let (start, end) = relation_span(tokens, r);
+                .zip(&spans)
+                .map(|(r, (start, end))| {
                     self.iri(&format!(
                         "relation/{}",
                         short_hash(&[
@@ -414,11 +422,10 @@ impl Mapper {
                     ))
                 })
                 .collect();
-            for (r, node) in relations.iter().zip(&nodes) {
+            for ((r, node), &(start, end)) in relations.iter().zip(&nodes).zip(&spans) {
                 if r.confidence < crate::oie::GRAPH_MIN_CONFIDENCE {
                     continue;
                 }
-                let (start, end) = relation_span(tokens, r);
                 out.add(node, rdf::TYPE, cg::RELATION);
                 let subject = crate::oie::words_text(text, tokens, &r.subject);
                 out.add(node, cg::SUBJECT_TEXT, Literal::new_simple_literal(&subject));

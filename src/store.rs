@@ -242,11 +242,7 @@ impl Store {
     /// Stores the quads of new documents with oxigraph's bulk loader, which writes sorted files
     /// instead of going through transactions: all of them become visible at once, or none.
     pub fn bulk_load(&self, quads: Vec<Quad>) -> Result<()> {
-        let mut loader = self
-            .inner
-            .bulk_loader()
-            .with_num_threads(1)
-            .with_max_memory_size_in_megabytes(256);
+        let mut loader = self.bulk_loader();
         loader.load_quads(quads)?;
         loader.commit()?;
         Ok(())
@@ -289,14 +285,18 @@ impl Store {
                 Ok(added.contains(&graph).then_some(quad))
             })
             .filter_map(|quad| quad.transpose());
-        let mut loader = self
-            .inner
-            .bulk_loader()
-            .with_num_threads(1)
-            .with_max_memory_size_in_megabytes(256);
+        let mut loader = self.bulk_loader();
         loader.load_ok_quads::<Error, Error>(quads)?;
         loader.commit()?;
         Ok((added.len(), present.len()))
+    }
+
+    /// Oxigraph's bulk loader on one thread (analysis has the other cores) with bounded memory.
+    fn bulk_loader(&self) -> oxigraph::store::BulkLoader<'_> {
+        self.inner
+            .bulk_loader()
+            .with_num_threads(1)
+            .with_max_memory_size_in_megabytes(256)
     }
 
     /// Recomputes the derived graph from the document graphs: preferred labels, contradictions
