@@ -2,8 +2,32 @@
 //! then suffix rewrite rules learned per XPOS for unknown words.
 
 use super::ModelError;
-use super::util::{Reader, Writer};
+use super::util::{FNV_START, Reader, Writer, fnv_step, mix};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a with a final mix: the tables are looked up once or more per word, and their short
+/// string keys hash several times faster than with SipHash (no untrusted keys here).
+#[derive(Clone, Copy)]
+struct StrHasher(u64);
+
+impl Default for StrHasher {
+    fn default() -> StrHasher {
+        StrHasher(FNV_START)
+    }
+}
+
+impl Hasher for StrHasher {
+    fn finish(&self) -> u64 {
+        mix(self.0)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |h, &b| fnv_step(h, b));
+    }
+}
+
+/// A table keyed by `xpos \t form` strings.
+type Table<V> = HashMap<String, V, BuildHasherDefault<StrHasher>>;
 
 /// A suffix rewrite: optionally lowercase, strip `strip` chars, append `add`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,9 +76,9 @@ const MAX_SUFFIX: usize = 6;
 /// The lemmatizer tables.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Lemmatizer {
-    exact: HashMap<String, String>,
-    lower: HashMap<String, String>,
-    rules: HashMap<String, Rule>,
+    exact: Table<String>,
+    lower: Table<String>,
+    rules: Table<Rule>,
 }
 
 fn key(a: &str, xpos: &str) -> String {
@@ -121,7 +145,7 @@ impl Lemmatizer {
                 }
             }
         }
-        let pick = |m: BTreeMap<String, BTreeMap<String, usize>>| -> HashMap<String, String> {
+        let pick = |m: BTreeMap<String, BTreeMap<String, usize>>| -> Table<String> {
             m.into_iter()
                 .filter_map(|(k, v)| most_frequent(v).map(|(l, _)| (k, l)))
                 .collect()
@@ -138,19 +162,25 @@ impl Lemmatizer {
 
     /// The lemma of `form` tagged `xpos`.
     pub fn lemma(&self, form: &str, xpos: &str) -> String {
-        if let Some(l) = self.exact.get(&key(form, xpos)) {
+        // one key buffer, `xpos \t ...` (see `key`), for all the look-ups
+        let prefix = xpos.len() + 1;
+        let mut k = String::with_capacity(prefix + form.len() + 8);
+        k.push_str(xpos);
+        k.push('\t');
+        k.push_str(form);
+        if let Some(l) = self.exact.get(&k) {
             return l.clone();
         }
         let lower_form = form.to_lowercase();
-        if let Some(l) = self.lower.get(&key(&lower_form, xpos)) {
+        k.truncate(prefix);
+        k.push_str(&lower_form);
+        if let Some(l) = self.lower.get(&k) {
             return l.clone();
         }
-        for k in (0..=MAX_SUFFIX.min(lower_form.chars().count())).rev() {
-            if let Some(l) = self
-                .rules
-                .get(&key(suffix(&lower_form, k), xpos))
-                .and_then(|rule| rule.apply(form))
-            {
+        for n in (0..=MAX_SUFFIX.min(lower_form.chars().count())).rev() {
+            k.truncate(prefix);
+            k.push_str(suffix(&lower_form, n));
+            if let Some(l) = self.rules.get(&k).and_then(|rule| rule.apply(form)) {
                 return l;
             }
         }
@@ -184,7 +214,7 @@ impl Lemmatizer {
         let mut tables = Vec::new();
         for _ in 0..2 {
             let n = r.len()?;
-            let mut m = HashMap::with_capacity(n);
+            let mut m = Table::with_capacity_and_hasher(n, Default::default());
             for _ in 0..n {
                 let k = r.str()?;
                 m.insert(k, r.str()?);
@@ -192,7 +222,7 @@ impl Lemmatizer {
             tables.push(m);
         }
         let n = r.len()?;
-        let mut rules = HashMap::with_capacity(n);
+        let mut rules = Table::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
             let k = r.str()?;
             let lower = r.u8()? != 0;

@@ -379,7 +379,7 @@ impl Slot {
 }
 
 /// Runtime weights: an open-addressing table from feature key to a row of class weights, dense
-/// (`nclasses` bfloat16s) for features with more than a few classes, packed (class, bfloat16)
+/// (`nclasses` bfloat16s, packed in pairs) for features with more than a few classes, packed (class, bfloat16)
 /// lists otherwise. Rows are laid out by decreasing length, so that the busiest features (which
 /// have the longest rows) share cache lines.
 #[derive(Debug, Clone, PartialEq)]
@@ -391,8 +391,19 @@ pub struct Weights {
     lo: Vec<u8>,
     mask: usize,
     sparse: Vec<u32>,
-    dense: Vec<u16>,
+    /// Dense rows of `half` words: word `i` holds the bfloat16 weights of class `i` (low half)
+    /// and of class `half + i` (high half), so that a shift and a mask of four words give eight
+    /// f32 weights (cheaper than unpacking 16-bit lanes).
+    dense: Vec<u32>,
+    /// Words per dense row: half the classes, rounded up to a multiple of 4 (whole SIMD lanes).
+    half: usize,
     nweights: usize,
+}
+
+/// Where class `c` of a dense row lives: (word, shift of its half).
+#[inline]
+fn dense_pos(c: usize, half: usize) -> (usize, u32) {
+    if c < half { (c, 0) } else { (c - half, 16) }
 }
 
 /// Expands a bfloat16 to f32.
@@ -406,35 +417,64 @@ const BATCH: usize = 128;
 
 impl Weights {
     fn build(nclasses: usize, rows: &Rows) -> Weights {
-        let cap = (rows.keys.len() * 2).next_power_of_two().max(16);
+        let row = |i: usize| rows.row(i).iter().map(|&(c, w)| (c, bf16_bits(w)));
+        Weights::build_with(nclasses, &rows.keys, row, rows.entries.len())
+    }
+
+    /// Builds the table from rows given as (class, bfloat16 bits) entries: row `i` of key
+    /// `keys[i]` is `row(i)`, and `nweights` counts the entries of all rows.
+    fn build_with<I>(nclasses: usize, keys: &[u64], row: impl Fn(usize) -> I, nweights: usize) -> Weights
+    where
+        I: ExactSizeIterator<Item = (u8, u16)>,
+    {
+        let cap = (keys.len() * 2).next_power_of_two().max(16);
         let mask = cap - 1;
         let mut slots = vec![Slot::default(); cap];
         let mut lo = vec![0u8; cap];
+        let half = nclasses.div_ceil(8) * 4;
         let (mut sparse, mut dense) = (Vec::new(), Vec::new());
-        let mut order: Vec<usize> = (0..rows.keys.len()).collect();
-        // rows without weights (only a hand-made file has them) are left out: they add nothing
-        order.retain(|&i| !rows.row(i).is_empty());
-        order.sort_by_key(|&i| std::cmp::Reverse(rows.row(i).len()));
-        let nfeatures = order.len();
+        // Rows by decreasing length, ties in key order (a stable counting sort by length: the
+        // model has hundreds of thousands of rows but only a few hundred lengths). Rows without
+        // weights (only a hand-made file has them) are left out: they add nothing.
+        let lens: Vec<usize> = (0..keys.len()).map(|i| row(i).len()).collect();
+        let max = lens.iter().copied().max().unwrap_or(0);
+        let mut next = vec![0usize; max + 1];
+        for &l in &lens {
+            next[l] += 1;
+        }
+        let mut nfeatures = 0;
+        for l in (1..=max).rev() {
+            (next[l], nfeatures) = (nfeatures, nfeatures + next[l]);
+        }
+        let mut order = vec![0usize; nfeatures];
+        for (i, &l) in lens.iter().enumerate().filter(|e| *e.1 > 0) {
+            order[next[l]] = i;
+            next[l] += 1;
+        }
+        // Dense rows are summed with SIMD and cost no scattered adds, which pays off (measured)
+        // from about a twelfth of the classes on.
+        let is_dense =
+            |len: usize, sparse_len: usize| len * 12 > nclasses || len > SPARSE_MAX || sparse_len + len > SPARSE_OFFSET;
+        dense.reserve(lens.iter().filter(|&&l| l > 0 && is_dense(l, 0)).count() * half);
         for i in order {
-            let (k, row) = (rows.keys[i], rows.row(i));
-            // Dense rows are summed with SIMD and cost no scattered adds, which pays off (measured)
-            // from about a twelfth of the classes on.
-            let payload =
-                if row.len() * 12 > nclasses || row.len() > SPARSE_MAX || sparse.len() + row.len() > SPARSE_OFFSET {
-                    let start = dense.len();
-                    dense.resize(start + nclasses, 0);
-                    for &(c, w) in row {
-                        dense[start + c as usize] = bf16_bits(w);
-                    }
-                    DENSE << 30 | (start / nclasses) as u32
-                } else if row.len() == 1 {
-                    INLINE << 30 | u32::from(row[0].0) << 16 | u32::from(bf16_bits(row[0].1))
-                } else {
-                    let a = sparse.len() as u32;
-                    sparse.extend(row.iter().map(|&(c, w)| u32::from(bf16_bits(w)) << 16 | u32::from(c)));
-                    SPARSE << 30 | (row.len() as u32) << 25 | a
-                };
+            let (k, len) = (keys[i], lens[i]);
+            let payload = if is_dense(len, sparse.len()) {
+                let start = dense.len();
+                dense.resize(start + half, 0);
+                for (c, w) in row(i) {
+                    let (i, shift) = dense_pos(c as usize, half);
+                    let word = &mut dense[start + i];
+                    *word = *word & !(0xffff << shift) | u32::from(w) << shift;
+                }
+                DENSE << 30 | (start / half) as u32
+            } else if len == 1 {
+                let (c, w) = row(i).next().expect("one entry");
+                INLINE << 30 | u32::from(c) << 16 | u32::from(w)
+            } else {
+                let a = sparse.len() as u32;
+                sparse.extend(row(i).map(|(c, w)| u32::from(w) << 16 | u32::from(c)));
+                SPARSE << 30 | (len as u32) << 25 | a
+            };
             let mut p = (k as usize) & mask;
             while slots[p].kind() != EMPTY {
                 p = (p + 1) & mask;
@@ -451,9 +491,10 @@ impl Weights {
             slots,
             lo,
             mask,
-            nweights: rows.entries.len(),
+            nweights,
             sparse,
             dense,
+            half,
         }
     }
 
@@ -463,12 +504,18 @@ impl Weights {
     }
 
     /// Sets `scores` (at least `nclasses` long) to the sum of the rows of `feats`.
+    ///
+    /// Every class gets its weights added in the order of `feats`, as a plain loop would (so the
+    /// sums are the same to the last bit); only the grouping of the work differs.
     #[inline]
     pub fn score(&self, feats: &[u64], scores: &mut [f32]) {
         let nc = self.nclasses;
-        let scores = &mut scores[..nc];
-        scores.iter_mut().for_each(|s| *s = 0.0);
+        // per-class sums, in the order of the dense rows' halves (which is class order)
+        let mut acc = [0f32; 256];
+        let acc = &mut acc[..2 * self.half];
         let mut found = [Slot::default(); BATCH];
+        // first word of each dense row met since the last sparse row
+        let mut run = [0usize; BATCH];
         for feats in feats.chunks(BATCH) {
             let found = &mut found[..feats.len()];
             // independent loads of the home slots first, so that their cache misses overlap
@@ -483,43 +530,85 @@ impl Weights {
                     *slot = self.slots[p];
                 }
             }
-            // Touch every cache line of the rows before summing them, so that these misses overlap
-            // too (summing a dense row takes too many instructions for the CPU to run far ahead).
+            // Touch every cache line of the dense rows before summing them, so that these misses
+            // overlap too (summing takes too many instructions for the CPU to run far ahead).
             let mut touch = 0u32;
             for slot in found.iter() {
                 let a = (slot.row & PAYLOAD) as usize;
                 match slot.kind() {
                     DENSE => {
-                        let row = &self.dense[a * nc..(a + 1) * nc];
-                        for &w in row.iter().step_by(32) {
-                            touch ^= u32::from(w);
-                        }
-                        touch ^= u32::from(row[nc - 1]);
+                        let row = &self.dense[a * self.half..(a + 1) * self.half];
+                        // a word per 64 bytes (rows of up to 64 words: 128 classes), and the last one
+                        let last = row.len() - 1;
+                        touch ^= row[0] ^ row[last.min(16)] ^ row[last.min(32)] ^ row[last.min(48)] ^ row[last];
                     }
                     SPARSE => touch ^= self.sparse[a & SPARSE_OFFSET],
                     _ => {}
                 }
             }
             std::hint::black_box(touch);
+            // Consecutive dense rows are summed together (see `add_rows`); a sparse row adds to
+            // single classes, so the dense rows before it are added first.
+            let mut nrun = 0;
             for slot in found.iter() {
                 let a = (slot.row & PAYLOAD) as usize;
                 match slot.kind() {
                     DENSE => {
-                        let a = a * nc;
-                        scores
-                            .iter_mut()
-                            .zip(&self.dense[a..a + nc])
-                            .for_each(|(s, &w)| *s += bf16(w));
+                        run[nrun] = a * self.half;
+                        nrun += 1;
                     }
                     SPARSE => {
+                        self.add_rows(acc, &run[..nrun]);
+                        nrun = 0;
                         let (len, a) = (a >> 25, a & SPARSE_OFFSET);
                         for &e in &self.sparse[a..a + len] {
-                            scores[(e & 0xff) as usize] += f32::from_bits(e & 0xffff_0000);
+                            acc[(e & 0xff) as usize] += f32::from_bits(e & 0xffff_0000);
                         }
                     }
-                    INLINE => scores[(a >> 16) & 0xff] += bf16(a as u16),
+                    INLINE => {
+                        self.add_rows(acc, &run[..nrun]);
+                        nrun = 0;
+                        acc[(a >> 16) & 0xff] += bf16(a as u16);
+                    }
                     _ => {}
                 }
+            }
+            self.add_rows(acc, &run[..nrun]);
+        }
+        scores[..nc].iter_mut().zip(acc.iter()).for_each(|(s, &a)| *s = a);
+    }
+
+    /// Adds the dense rows starting at words `starts` to `acc`, in order, four rows at a time:
+    /// the sums are loaded and stored once per four rows, and the rows' cache misses overlap.
+    #[inline(always)]
+    fn add_rows(&self, acc: &mut [f32], starts: &[usize]) {
+        let half = self.half;
+        let (lo, hi) = acc.split_at_mut(half);
+        let row = |a: usize| &self.dense[a..a + half];
+        let low = |w: u32| f32::from_bits(w << 16);
+        let high = |w: u32| f32::from_bits(w & 0xffff_0000);
+        let mut quads = starts.chunks_exact(4);
+        for q in &mut quads {
+            let (r0, r1, r2, r3) = (row(q[0]), row(q[1]), row(q[2]), row(q[3]));
+            let words = r0.iter().zip(r1).zip(r2).zip(r3);
+            for ((l, h), (((&w0, &w1), &w2), &w3)) in lo.iter_mut().zip(hi.iter_mut()).zip(words) {
+                *l = *l + low(w0) + low(w1) + low(w2) + low(w3);
+                *h = *h + high(w0) + high(w1) + high(w2) + high(w3);
+            }
+        }
+        let mut rest = quads.remainder();
+        if let [a0, a1, more @ ..] = rest {
+            let words = row(*a0).iter().zip(row(*a1));
+            for ((l, h), (&w0, &w1)) in lo.iter_mut().zip(hi.iter_mut()).zip(words) {
+                *l = *l + low(w0) + low(w1);
+                *h = *h + high(w0) + high(w1);
+            }
+            rest = more;
+        }
+        for &a in rest {
+            for ((l, h), &w) in lo.iter_mut().zip(hi.iter_mut()).zip(row(a)) {
+                *l += low(w);
+                *h += high(w);
             }
         }
     }
@@ -537,9 +626,10 @@ impl Weights {
             let a = (s.row & PAYLOAD) as usize;
             match s.kind() {
                 DENSE => {
-                    let a = a * nc;
+                    let row = &self.dense[a * self.half..(a + 1) * self.half];
                     for c in 0..nc {
-                        let w = bf16(self.dense[a + c]);
+                        let (i, shift) = dense_pos(c, self.half);
+                        let w = bf16((row[i] >> shift) as u16);
                         if w != 0.0 {
                             rows.entries.push((c as u8, w));
                         }
@@ -601,32 +691,35 @@ impl Weights {
             return Err(ModelError::Format(format!("bad class count {nclasses}")));
         }
         let n = r.len()?;
-        let mut rows = Rows::default();
-        rows.keys.reserve(n);
-        rows.starts.reserve(n);
+        // keys and the raw bytes of their rows: (class, bfloat16 little-endian) triples
+        let mut keys = Vec::with_capacity(n);
+        let mut raws: Vec<&[u8]> = Vec::with_capacity(n);
+        let mut nweights = 0;
         let mut prev = 0u64;
         for _ in 0..n {
             let d = r.var()?;
             let k = prev
                 .checked_add(d)
                 .ok_or_else(|| ModelError::Format("feature keys out of order".into()))?;
-            if k == 0 || k > KEY_MASK || (!rows.keys.is_empty() && d == 0) {
+            if k == 0 || k > KEY_MASK || (!keys.is_empty() && d == 0) {
                 return Err(ModelError::Format("feature keys out of order".into()));
             }
-            rows.keys.push(k);
+            keys.push(k);
             prev = k;
             let m = r.len()?;
             let raw = r.take(m * 3)?;
-            for e in raw.chunks_exact(3) {
-                if e[0] as usize >= nclasses {
-                    return Err(ModelError::Format("class id out of range".into()));
-                }
-                rows.entries
-                    .push((e[0], f32::from_bits(u32::from(u16::from_le_bytes([e[1], e[2]])) << 16)));
+            if raw.chunks_exact(3).any(|e| e[0] as usize >= nclasses) {
+                return Err(ModelError::Format("class id out of range".into()));
             }
-            rows.starts.push(rows.entries.len() as u32);
+            raws.push(raw);
+            nweights += m;
         }
-        Ok(Weights::build(nclasses, &rows))
+        let row = |i: usize| {
+            raws[i]
+                .chunks_exact(3)
+                .map(|e| (e[0], u16::from_le_bytes([e[1], e[2]])))
+        };
+        Ok(Weights::build_with(nclasses, &keys, row, nweights))
     }
 }
 
