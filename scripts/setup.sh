@@ -4,6 +4,8 @@
 #   - raptor2-utils  (rapper, used by tests/interop.rs)
 #   - serdi          (serdi, used by tests/interop.rs)
 #   - rdflib         (Python, used by tests/interop/check.py)
+#   - virtuoso-t     (Virtuoso Open Source, a SPARQL server for tests/push.rs)
+#   - oxigraph       (Oxigraph server from crates.io's oxigraph-cli, for tests/push.rs)
 #
 # Idempotent and quick when everything is already there: it only touches the package manager
 # for what is missing, and prints one line per thing it installs. Debian/Ubuntu (apt) only.
@@ -35,6 +37,7 @@ missing=()
 deb_installed libclang-dev || missing+=(libclang-dev)
 command -v rapper >/dev/null 2>&1 || missing+=(raptor2-utils)
 command -v serdi >/dev/null 2>&1 || missing+=(serdi)
+command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource-7-bin)
 # RocksDB is C++: without a C++ compiler the build cannot start.
 command -v c++ >/dev/null 2>&1 || missing+=(g++)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
@@ -61,6 +64,7 @@ fi
 
 command -v rapper >/dev/null 2>&1 || die "rapper is still missing after installing raptor2-utils"
 command -v serdi >/dev/null 2>&1 || die "serdi is still missing after installing serdi"
+command -v virtuoso-t >/dev/null 2>&1 || die "virtuoso-t is still missing after installing virtuoso-opensource-7-bin"
 
 # --- rdflib ----------------------------------------------------------------------------------
 if [ "$need_rdflib" -eq 1 ]; then
@@ -77,4 +81,19 @@ if [ "$need_rdflib" -eq 1 ]; then
     fi
     python3 -c 'import rdflib' 2>/dev/null || die "rdflib still cannot be imported by python3 after pip install"
     say "installed rdflib $(python3 -c 'import rdflib; print(rdflib.__version__)') (pip)"
+fi
+
+# --- Oxigraph server ---------------------------------------------------------------------------
+# tests/push.rs pushes to a real `oxigraph serve`. crates.io is the only source: cargo compiles it
+# with its own RocksDB, about 25 minutes on 2 cores, once (in a target directory kept apart).
+OXIGRAPH_CLI_VERSION=0.5.13
+if ! oxigraph --version 2>/dev/null | grep -qF "$OXIGRAPH_CLI_VERSION"; then
+    command -v cargo >/dev/null 2>&1 || die "cargo is needed to install oxigraph-cli"
+    say "installing oxigraph-cli $OXIGRAPH_CLI_VERSION with cargo (compiles RocksDB: about 25 minutes on 2 cores)"
+    CARGO_TARGET_DIR="${CLAIMGRAPH_TOOLS_TARGET:-/var/tmp/claimgraph-tools-target}" \
+        cargo install oxigraph-cli --version "$OXIGRAPH_CLI_VERSION" --no-default-features --locked --quiet \
+        || die "cargo install oxigraph-cli failed"
+    oxigraph --version 2>/dev/null | grep -qF "$OXIGRAPH_CLI_VERSION" \
+        || die "oxigraph $OXIGRAPH_CLI_VERSION is not on PATH after cargo install (is ~/.cargo/bin on PATH?)"
+    say "installed oxigraph-cli $OXIGRAPH_CLI_VERSION (cargo)"
 fi

@@ -40,6 +40,14 @@ pub enum Error {
         /// What is wrong, with the line where it applies.
         reason: String,
     },
+    /// Sending the graph to a SPARQL server failed, or the server holds other counts after it.
+    #[error("push to {url}: {reason}")]
+    Push {
+        /// The address the failing request went to.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// No bundled query has this name.
     #[error("no bundled query named '{0}' (claimgraph query --list shows them)")]
     UnknownQuery(String),

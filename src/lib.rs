@@ -11,6 +11,7 @@ pub mod mention;
 pub mod nlp;
 pub mod oie;
 pub mod pipeline;
+pub mod push;
 pub mod query;
 pub mod rdf;
 pub mod resolve;

@@ -250,9 +250,10 @@ impl Store {
 
     /// Loads the document graphs of an N-Quads file written by `claimgraph extract --shard`,
     /// all at once or not at all: a file that does not parse, or holds quads outside document
-    /// graphs of this store's base, loads nothing. Documents already stored are skipped. Returns
-    /// (documents added, documents already stored). Run [`Store::derive`] once every file is in.
-    pub fn load_nquads(&self, path: &Path) -> Result<(usize, usize)> {
+    /// graphs of this store's base, loads nothing. Documents already stored are skipped; an
+    /// earlier version of a loaded document (another text read from the same source) is removed,
+    /// as `build` does. Run [`Store::derive`] once every file is in.
+    pub fn load_nquads(&self, path: &Path) -> Result<LoadCounts> {
         let file = std::fs::File::open(path).map_err(|e| Error::Quads {
             path: path.to_owned(),
             reason: format!("cannot open: {e}"),
@@ -288,7 +289,48 @@ impl Store {
         let mut loader = self.bulk_loader();
         loader.load_ok_quads::<Error, Error>(quads)?;
         loader.commit()?;
-        Ok((added.len(), present.len()))
+        let replaced = self.remove_earlier_versions(&added)?;
+        Ok(LoadCounts {
+            added: added.len(),
+            present: present.len(),
+            replaced,
+        })
+    }
+
+    /// Removes the graphs of documents read from the same source as one of `loaded` but with
+    /// another text; returns how many of `loaded` replaced one.
+    fn remove_earlier_versions(&self, loaded: &HashSet<NamedNode>) -> Result<usize> {
+        let mut stale = HashSet::new();
+        let mut replaced = 0;
+        for graph in loaded {
+            let mut replaces = false;
+            for quad in self
+                .inner
+                .quads_for_pattern(None, Some(cg::SOURCE_PATH), None, Some(graph.as_ref().into()))
+            {
+                let source = quad?.object;
+                for other in self
+                    .inner
+                    .quads_for_pattern(None, Some(cg::SOURCE_PATH), Some(source.as_ref()), None)
+                {
+                    if let GraphName::NamedNode(other) = other?.graph_name
+                        && !loaded.contains(&other)
+                    {
+                        replaces = true;
+                        stale.insert(other);
+                    }
+                }
+            }
+            replaced += usize::from(replaces);
+        }
+        if !stale.is_empty() {
+            let mut transaction = self.inner.start_transaction()?;
+            for graph in &stale {
+                transaction.remove_named_graph(graph.as_ref())?;
+            }
+            transaction.commit()?;
+        }
+        Ok(replaced)
     }
 
     /// Oxigraph's bulk loader on one thread (analysis has the other cores) with bounded memory.
@@ -490,6 +532,17 @@ impl Store {
                 .next()
                 .is_some())
     }
+}
+
+/// What loading a file of quads did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LoadCounts {
+    /// Documents that were not stored before.
+    pub added: usize,
+    /// Documents already stored, skipped.
+    pub present: usize,
+    /// Added documents that replaced an earlier version read from the same source.
+    pub replaced: usize,
 }
 
 /// Counts of what a store holds.

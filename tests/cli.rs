@@ -722,3 +722,57 @@ fn shards_extracted_apart_and_loaded_together_equal_one_build() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("1 <= K <= N"), "{}", stderr(&output));
 }
+
+#[test]
+fn loading_a_new_version_of_an_article_replaces_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    std::fs::create_dir(&articles).unwrap();
+    for entry in std::fs::read_dir(corpus()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, articles.join(path.file_name().unwrap())).unwrap();
+    }
+    let store = dir.path().join("kg.db");
+    let load = |name: &str| {
+        let part = dir.path().join(name);
+        let output = run(&[
+            "extract",
+            "--shard",
+            "1/1",
+            &articles.display().to_string(),
+            "-o",
+            &part.display().to_string(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        run(&[
+            "load",
+            &part.display().to_string(),
+            "--store",
+            &store.display().to_string(),
+        ])
+    };
+    assert!(load("v1.nq").status.success());
+
+    // one article gains a paragraph: loading the new extraction replaces its old graph
+    let mut first: Vec<_> = std::fs::read_dir(&articles)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    first.sort();
+    let mut text = std::fs::read_to_string(&first[0]).unwrap();
+    text.push_str("\nThe ministry said on Friday that talks would resume next week.\n");
+    std::fs::write(&first[0], text).unwrap();
+    let output = load("v2.nq");
+    assert!(
+        stderr(&output).contains("1 documents added (1 replacing an earlier version), 4 already stored"),
+        "{}",
+        stderr(&output)
+    );
+    let built = dir.path().join("built.db");
+    assert!(build(&built, &[&articles]).status.success());
+    assert_same(
+        &export(&store, "nquads"),
+        &export(&built, "nquads"),
+        "store after loading a new version vs a build of the new corpus",
+    );
+}

@@ -33,6 +33,9 @@ pub enum Command {
     /// Load N-Quads shards written by `extract --shard` into a store, then compute contradictions
     /// and corroborations across all of them.
     Load(LoadArgs),
+    /// Send every named graph of the store to a SPARQL 1.1 server (Graph Store HTTP Protocol, one
+    /// PUT per graph, so a retry or a second push is harmless), then check the server's counts.
+    Push(PushArgs),
     /// Train the tagger, lemmatizer and parser on Universal Dependencies English-EWT.
     Train(TrainArgs),
     /// Evaluate the tagger, lemmatizer and parser on a UD English-EWT split.
@@ -224,6 +227,43 @@ pub struct LoadArgs {
     /// Base IRI of the data, for a new store (the shards' --base).
     #[arg(long, default_value = claimgraph::rdf::DEFAULT_BASE)]
     pub base: String,
+}
+
+/// `claimgraph push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The store directory.
+    #[arg(long, short = 's', env = "CLAIMGRAPH_STORE", default_value = "kg.db")]
+    pub store: PathBuf,
+    /// The server's SPARQL query endpoint, used to check the counts (Oxigraph: http://HOST:7878/query,
+    /// Virtuoso: http://HOST:8890/sparql).
+    #[arg(long)]
+    pub endpoint: String,
+    /// The server's Graph Store Protocol endpoint, if not the query endpoint (Oxigraph:
+    /// http://HOST:7878/store, Virtuoso: http://HOST:8890/sparql-graph-crud-auth).
+    #[arg(long)]
+    pub graph_store: Option<String>,
+    /// User name for HTTP Basic or Digest authentication.
+    #[arg(long, requires = "password")]
+    pub user: Option<String>,
+    /// Password for --user.
+    #[arg(long, env = "CLAIMGRAPH_PASSWORD", hide_env_values = true, requires = "user")]
+    pub password: Option<String>,
+    /// Graphs sent at the same time.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Most triples in one request; a larger graph is sent in several (a PUT, then POSTs).
+    #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub batch_size: u32,
+    /// How many times a request that failed on the network or with HTTP 5xx, 408 or 429 is tried again.
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+    /// Longest time one request may take, in seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 /// Triple output formats.

@@ -13,7 +13,7 @@ use clap::Parser;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 
 use args::{
-    BuildArgs, Cli, Command, ExportArgs, ExportFormat, ExtractArgs, LoadArgs, QueryArgs, ResultsFormatArg,
+    BuildArgs, Cli, Command, ExportArgs, ExportFormat, ExtractArgs, LoadArgs, PushArgs, QueryArgs, ResultsFormatArg,
     TriplesFormat,
 };
 
@@ -59,6 +59,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Extract(args) => extract(args),
         Command::Load(args) => load(args).map(|()| 0),
+        Command::Push(args) => push(args).map(|()| 0),
         Command::Train(args) => {
             let options = claimgraph::nlp::TrainOptions {
                 ud_dir: args.ud,
@@ -74,6 +75,51 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+fn push(args: PushArgs) -> anyhow::Result<()> {
+    let store = open(&args.store)?;
+    let options = claimgraph::push::PushOptions {
+        graph_store: args.graph_store,
+        credentials: args.user.zip(args.password),
+        jobs: usize::from(args.jobs),
+        batch_triples: args.batch_size as usize,
+        retries: args.retries,
+        timeout: std::time::Duration::from_secs(args.timeout),
+        ..claimgraph::push::PushOptions::new(&args.endpoint)
+    };
+    let graphs = store.oxigraph().named_graphs().count() as u64;
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(graphs);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} graphs {msg} ({eta} left)")
+                .expect("progress template is valid"),
+        );
+        bar
+    });
+    let triples = std::sync::atomic::AtomicUsize::new(0);
+    let started = std::time::Instant::now();
+    let report = claimgraph::push::push(&store, &options, |count| {
+        let total = triples.fetch_add(count, std::sync::atomic::Ordering::Relaxed) + count;
+        if let Some(bar) = &bar {
+            bar.inc(1);
+            bar.set_message(format!("{total} triples"));
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if !args.quiet {
+        eprintln!(
+            "pushed {} graphs, {} triples in {:.1} s ({} requests, {} retried); the server holds the same count in every graph",
+            report.graphs,
+            report.triples,
+            started.elapsed().as_secs_f64(),
+            report.requests,
+            report.retried
+        );
+    }
+    Ok(())
 }
 
 fn open(path: &std::path::Path) -> anyhow::Result<Store> {
@@ -346,15 +392,21 @@ fn extract_documents(args: ExtractArgs) -> anyhow::Result<u8> {
 
 fn load(args: LoadArgs) -> anyhow::Result<()> {
     let store = Store::open(&args.store, &args.base)?;
-    let (mut added, mut present) = (0, 0);
+    let (mut added, mut present, mut replaced) = (0, 0, 0);
     for file in &args.files {
-        let (a, p) = store.load_nquads(file)?;
-        added += a;
-        present += p;
+        let counts = store.load_nquads(file)?;
+        added += counts.added;
+        present += counts.present;
+        replaced += counts.replaced;
     }
     store.derive()?;
+    let replaced = if replaced > 0 {
+        format!(" ({replaced} replacing an earlier version)")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{} files: {added} documents added, {present} already stored → {} ({} quads in store)",
+        "{} files: {added} documents added{replaced}, {present} already stored → {} ({} quads in store)",
         args.files.len(),
         args.store.display(),
         store.oxigraph().len()?
