@@ -13,7 +13,6 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Quad;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -223,11 +222,13 @@ pub fn extract_shard(
                 summary.documents += 1;
                 summary.added += 1;
                 summary.count(&analyzed);
-                let mut serializer = RdfSerializer::from_format(RdfFormat::NQuads).for_writer(&mut *out);
+                // the N-Quads serializer's lines, written without the formatting machinery
+                let mut nquads = String::new();
                 for quad in quads {
-                    serializer.serialize_quad(quad).map_err(crate::Error::from)?;
+                    crate::rdf::push_quad(&mut nquads, quad);
+                    nquads.push_str(" .\n");
                 }
-                serializer.finish().map_err(crate::Error::from)?;
+                out.write_all(nquads.as_bytes()).map_err(crate::Error::from)?;
                 progress(Progress::Document(&analyzed.document, LoadOutcome::Added));
             }
         }

@@ -10,7 +10,8 @@
 //! assert_eq!(lexicon.event_verb("handed").map(|(class, _)| class), Some("event-send"));
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -72,12 +73,16 @@ pub struct Lexicon {
     pub event_classes: Vec<EventClass>,
     /// Themes, in the order of the Turtle file.
     pub themes: Vec<Theme>,
-    cue_forms: BTreeMap<String, String>,
-    cue_ing: BTreeSet<String>,
-    cue_past: BTreeSet<String>,
-    verb_forms: BTreeMap<String, (usize, VerbRole, String)>,
-    nominal_forms: BTreeMap<String, usize>,
-    theme_forms: BTreeMap<String, usize>,
+    // looked up for every word, never iterated: hashed rather than ordered
+    cue_forms: HashMap<String, String>,
+    cue_ing: HashSet<String>,
+    cue_past: HashSet<String>,
+    verb_forms: HashMap<String, (usize, VerbRole, String)>,
+    nominal_forms: HashMap<String, usize>,
+    theme_forms: HashMap<String, usize>,
+    /// The first words of `cue_forms` and of `verb_forms`: most words start neither.
+    cue_first_words: HashSet<String>,
+    verb_first_words: HashSet<String>,
     max_words: usize,
 }
 
@@ -204,70 +209,135 @@ impl Lexicon {
             }
             lexicon.cues.entry(lemma.clone()).or_insert(Cue { lemma, stance });
         }
+        lexicon.cue_first_words = first_words(lexicon.cue_forms.keys());
+        lexicon.verb_first_words = first_words(lexicon.verb_forms.keys());
         lexicon
     }
 
     /// The cue a (lowercased) surface form belongs to: "denied" → deny.
     pub fn cue(&self, form: &str) -> Option<&Cue> {
         self.cue_forms
-            .get(&form.to_lowercase())
+            .get(lowercase(form).as_ref())
             .and_then(|lemma| self.cues.get(lemma))
     }
 
     /// The longest cue starting at `words[0]`, and how many words it spans.
     pub fn cue_at(&self, words: &[&str]) -> Option<(&Cue, usize)> {
-        for n in (1..=self.max_words.min(words.len())).rev() {
-            let phrase = words[..n].join(" ").to_lowercase();
-            if let Some(cue) = self.cue(&phrase) {
-                return Some((cue, n));
-            }
+        if cannot_start(&self.cue_first_words, words) {
+            return None;
         }
-        None
+        let phrases = LowercasePhrases::new(words, self.max_words);
+        (1..=phrases.len())
+            .rev()
+            .find_map(|n| self.cue(phrases.first(n)).map(|cue| (cue, n)))
     }
 
     /// Whether a cue form is a present participle ("saying").
     pub fn is_participle(&self, form: &str) -> bool {
-        self.cue_ing.contains(&form.to_lowercase())
+        self.cue_ing.contains(lowercase(form).as_ref())
     }
 
     /// The event class and role of a verb form: "handed" → (event-send, Direct, "hand").
     pub fn event_verb(&self, form: &str) -> Option<(&str, VerbRole)> {
         self.verb_forms
-            .get(&form.to_lowercase())
+            .get(lowercase(form).as_ref())
             .map(|(i, role, _)| (self.event_classes[*i].id.as_str(), *role))
     }
 
     /// The lemma of an event verb form: "handed over" → "hand over".
     pub fn event_lemma(&self, form: &str) -> Option<&str> {
         self.verb_forms
-            .get(&form.to_lowercase())
+            .get(lowercase(form).as_ref())
             .map(|(_, _, lemma)| lemma.as_str())
     }
 
     /// The longest event verb starting at `words[0]`: (class, role, lemma, words spanned).
     pub fn event_verb_at(&self, words: &[&str]) -> Option<(&str, VerbRole, &str, usize)> {
-        for n in (1..=3.min(words.len())).rev() {
-            let phrase = words[..n].join(" ").to_lowercase();
-            if let Some((i, role, lemma)) = self.verb_forms.get(&phrase) {
-                return Some((self.event_classes[*i].id.as_str(), *role, lemma.as_str(), n));
-            }
+        if cannot_start(&self.verb_first_words, words) {
+            return None;
         }
-        None
+        let phrases = LowercasePhrases::new(words, 3);
+        (1..=phrases.len()).rev().find_map(|n| {
+            let (i, role, lemma) = self.verb_forms.get(phrases.first(n))?;
+            Some((self.event_classes[*i].id.as_str(), *role, lemma.as_str(), n))
+        })
     }
 
     /// The event class of a nominalization or gerund: "submission" → event-send.
     pub fn nominalization(&self, word: &str) -> Option<&str> {
-        let w = word.to_lowercase();
+        let w = lowercase(word);
         self.nominal_forms
-            .get(&w)
+            .get(w.as_ref())
             .or_else(|| w.strip_suffix('s').and_then(|s| self.nominal_forms.get(s)))
             .map(|i| self.event_classes[*i].id.as_str())
     }
 
     /// The theme of a noun: "feedback" → theme-response.
     pub fn theme(&self, word: &str) -> Option<&str> {
-        let w = word.to_lowercase();
-        self.theme_forms.get(&w).map(|i| self.themes[*i].id.as_str())
+        let w = lowercase(word);
+        self.theme_forms.get(w.as_ref()).map(|i| self.themes[*i].id.as_str())
+    }
+}
+
+fn first_words<'a>(forms: impl Iterator<Item = &'a String>) -> HashSet<String> {
+    forms
+        .map(|form| form.split(' ').next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// Whether no phrase starting with `words[0]` can be one of the forms whose first words are
+/// `first_words` (decided for ASCII words only, whose lowercase is plain).
+fn cannot_start(first_words: &HashSet<String>, words: &[&str]) -> bool {
+    match words.first() {
+        None => true,
+        Some(word) if word.is_ascii() => {
+            let first = word.split(' ').next().unwrap_or("");
+            !first_words.contains(lowercase(first).as_ref())
+        }
+        Some(_) => false,
+    }
+}
+
+/// `text` lowercased, borrowed when it already is (the common case for lowercase ASCII words).
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_lowercase())
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The first words of a sentence joined by spaces and lowercased once, so that each shorter
+/// phrase is a prefix: `first(n)` is `words[..n].join(" ").to_lowercase()`.
+struct LowercasePhrases {
+    text: String,
+    /// End of the n-th word in `text`, for n = 1, 2, …
+    ends: Vec<usize>,
+}
+
+impl LowercasePhrases {
+    fn new(words: &[&str], max_words: usize) -> Self {
+        let words = &words[..max_words.min(words.len())];
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(words.len());
+        for (k, word) in words.iter().enumerate() {
+            if k > 0 {
+                text.push(' ');
+            }
+            // lowercasing word by word is lowercasing the phrase: a space ends the context of
+            // the only context-dependent mapping (final sigma)
+            text.push_str(&lowercase(word));
+            ends.push(text.len());
+        }
+        Self { text, ends }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn first(&self, n: usize) -> &str {
+        &self.text[..self.ends[n - 1]]
     }
 }
 

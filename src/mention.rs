@@ -30,7 +30,10 @@
 //! government), `first-names.tsv` (given names with a gender, for pronouns).
 
 use crate::text::{Sentence, Token, fold_char};
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// What kind of thing a mention names; maps to a schema.org class.
@@ -198,12 +201,63 @@ pub struct Gazetteer {
     pub us_states: Vec<(String, String, u32)>,
     /// Well-known organizations.
     pub orgs: Vec<KnownOrg>,
-    names: HashMap<String, Entry>,
+    names: FastMap<String, Entry>,
+    /// Every key of `names` cut before each of its spaces ("united", "united states"): a match
+    /// can only go on while the words read so far are one of these.
+    name_prefixes: FastSet<String>,
     max_tokens: usize,
-    demonyms: HashMap<String, usize>,
-    first_names: HashMap<String, Gender>,
-    lexicon: HashMap<&'static str, HashSet<String>>,
-    blocs: HashMap<String, String>,
+    demonyms: FastMap<String, usize>,
+    first_names: FastMap<String, Gender>,
+    /// The categories of `lexicon.tsv`, in order of appearance: bit `k` of a word's mask in
+    /// `lexicon` says whether it is in category `k`.
+    lexicon_categories: Vec<&'static str>,
+    lexicon: FastMap<String, u32>,
+    blocs: FastMap<String, String>,
+}
+
+/// Hash maps of the embedded data, looked up for nearly every token: they hash with
+/// [`WordHasher`] rather than the default SipHash, as their keys are fixed, not attacker-chosen.
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
+
+/// A multiplicative hash over 8 bytes at a time (the scheme of rustc's FxHasher).
+#[derive(Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // the table indexes by the low bits: bring the well-mixed high bits down
+        self.0.rotate_left(26)
+    }
 }
 
 /// Lowercased, folded key of a sequence of token forms.
@@ -213,9 +267,47 @@ pub(crate) fn key_of(forms: &[&str]) -> String {
         if i > 0 {
             out.push(' ');
         }
-        out.extend(f.chars().map(fold_char).flat_map(char::to_lowercase));
+        push_key_part(&mut out, f);
     }
     out
+}
+
+/// Appends `form` folded with [`fold_char`] and lowercased, as [`key_of`] does for each form.
+fn push_key_part(out: &mut String, form: &str) {
+    // fold_char changes no ASCII character but the backtick
+    if form.is_ascii() && !form.contains('`') {
+        let start = out.len();
+        out.push_str(form);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend(form.chars().map(fold_char).flat_map(char::to_lowercase));
+    }
+}
+
+/// `word` lowercased, borrowed when it already is (the common case for lowercase ASCII words).
+fn lowercase(word: &str) -> Cow<'_, str> {
+    if word.bytes().any(|b| !b.is_ascii() || b.is_ascii_uppercase()) {
+        Cow::Owned(word.to_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// Calls `f` with `word` lowercased, allocating only for non-ASCII words.
+fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    const STACK: usize = 64;
+    if !word.bytes().any(|b| b.is_ascii_uppercase()) && word.is_ascii() {
+        return f(word);
+    }
+    if word.is_ascii() && word.len() <= STACK {
+        let mut buf = [0u8; STACK];
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        // lowercasing ASCII keeps it ASCII, hence UTF-8
+        return f(std::str::from_utf8(lower).unwrap_or_default());
+    }
+    f(&word.to_lowercase())
 }
 
 fn name_key(name: &str) -> String {
@@ -243,12 +335,14 @@ impl Gazetteer {
             regions: Vec::new(),
             us_states: Vec::new(),
             orgs: Vec::new(),
-            names: HashMap::new(),
+            names: FastMap::default(),
+            name_prefixes: FastSet::default(),
             max_tokens: 1,
-            demonyms: HashMap::new(),
-            first_names: HashMap::new(),
-            lexicon: HashMap::new(),
-            blocs: HashMap::new(),
+            demonyms: FastMap::default(),
+            first_names: FastMap::default(),
+            lexicon_categories: Vec::new(),
+            lexicon: FastMap::default(),
+            blocs: FastMap::default(),
         };
         let split = |s: &'static str| {
             s.split('|')
@@ -331,7 +425,14 @@ impl Gazetteer {
         }
         for f in data_lines(LEXICON_TSV) {
             let category: &'static str = f[0];
-            g.lexicon.entry(category).or_default().insert(f[1].to_lowercase());
+            let bit = match g.lexicon_categories.iter().position(|c| *c == category) {
+                Some(bit) => bit,
+                None => {
+                    g.lexicon_categories.push(category);
+                    g.lexicon_categories.len() - 1
+                }
+            };
+            *g.lexicon.entry(f[1].to_lowercase()).or_default() |= 1 << bit;
             if category == "bloc" {
                 g.blocs.insert(f[1].to_lowercase(), f.get(2).unwrap_or(&"").to_string());
             }
@@ -342,6 +443,9 @@ impl Gazetteer {
     fn insert(&mut self, name: &str, place: Place) {
         let key = name_key(name);
         self.max_tokens = self.max_tokens.max(key.split(' ').count());
+        for (space, _) in key.match_indices(' ') {
+            self.name_prefixes.insert(key[..space].to_string());
+        }
         self.names.insert(
             key,
             Entry {
@@ -367,11 +471,12 @@ impl Gazetteer {
 
     /// The country whose demonym this is ("Russian", "Americans").
     pub fn demonym(&self, word: &str) -> Option<usize> {
-        let w = word.to_lowercase();
-        self.demonyms
-            .get(&w)
-            .or_else(|| w.strip_suffix('s').and_then(|s| self.demonyms.get(s)))
-            .copied()
+        with_lowercase(word, |w| {
+            self.demonyms
+                .get(w)
+                .or_else(|| w.strip_suffix('s').and_then(|s| self.demonyms.get(s)))
+                .copied()
+        })
     }
 
     /// The country a written name or demonym refers to, if any.
@@ -390,19 +495,20 @@ impl Gazetteer {
 
     /// Gender of a first name, when the embedded list knows it.
     pub fn first_name_gender(&self, name: &str) -> Option<Gender> {
-        self.first_names.get(&name.to_lowercase()).copied()
+        with_lowercase(name, |w| self.first_names.get(w).copied())
     }
 
     /// Whether a word is in a lexicon category of `src/mention/lexicon.tsv`.
     pub fn is(&self, category: &str, word: &str) -> bool {
-        self.lexicon
-            .get(category)
-            .is_some_and(|s| s.contains(&word.to_lowercase()))
+        let Some(bit) = self.lexicon_categories.iter().position(|c| *c == category) else {
+            return false;
+        };
+        with_lowercase(word, |w| self.lexicon.get(w).is_some_and(|mask| mask & (1 << bit) != 0))
     }
 
     /// The bloc a bloc adjective stands for ("Western" → "the West").
     pub fn bloc(&self, word: &str) -> Option<&str> {
-        self.blocs.get(&word.to_lowercase()).map(String::as_str)
+        with_lowercase(word, |w| self.blocs.get(w)).map(String::as_str)
     }
 
     /// Longest gazetteer match starting at token `i`: (number of tokens, place).
@@ -412,29 +518,33 @@ impl Gazetteer {
             return None;
         }
         let max = self.max_tokens.min(tokens.len() - i);
-        for n in (1..=max).rev() {
-            let last = &tokens[i + n - 1].form;
-            if !last.chars().next().is_some_and(char::is_alphanumeric) {
-                continue;
+        // Reads forward one word at a time while the words read start some name; the longest
+        // acceptable name wins.
+        let mut key = String::new();
+        let mut all_caps = true;
+        let mut capitalized = true;
+        let mut best = None;
+        for (n, token) in (1..=max).zip(&tokens[i..]) {
+            let f = token.form.as_str();
+            if n > 1 {
+                key.push(' ');
             }
-            let forms: Vec<&str> = tokens[i..i + n].iter().map(|t| t.form.as_str()).collect();
-            if let Some(e) = self.names.get(&key_of(&forms)) {
-                let all_caps = forms
-                    .iter()
-                    .all(|f| f.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
-                if e.caps && !all_caps {
-                    continue;
-                }
-                // every word of a multi-word name is capitalized but for short connectors
-                let ok = forms
-                    .iter()
-                    .all(|f| starts_upper(f) || is_connector(f) || !f.chars().any(char::is_alphabetic));
-                if ok {
-                    return Some((n, e.place));
-                }
+            push_key_part(&mut key, f);
+            all_caps &= f.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+            // every word of a multi-word name is capitalized but for short connectors
+            capitalized &= starts_upper(f) || is_connector(f) || !f.chars().any(char::is_alphabetic);
+            if f.chars().next().is_some_and(char::is_alphanumeric)
+                && let Some(e) = self.names.get(&key)
+                && (all_caps || !e.caps)
+                && capitalized
+            {
+                best = Some((n, e.place));
+            }
+            if !self.name_prefixes.contains(&key) {
+                break;
             }
         }
-        None
+        best
     }
 }
 
@@ -550,6 +660,22 @@ struct Doc<'a> {
     g: &'static Gazetteer,
     outlets: HashSet<String>,
     surnames: HashSet<String>,
+    /// Every question asked of `outlets` and `surnames` while analyzing the current sentence,
+    /// with its answer: the only way a sentence's mentions depend on the rest of the document.
+    lookups: RefCell<Vec<Lookup>>,
+}
+
+/// One membership test of a document-wide set, logged by [`Doc::knows`].
+struct Lookup {
+    set: KnownSet,
+    key: String,
+    found: bool,
+}
+
+#[derive(Clone, Copy)]
+enum KnownSet {
+    Outlets,
+    Surnames,
 }
 
 /// Finds the mentions of a document, sorted by start offset.
@@ -567,10 +693,13 @@ pub fn recognize(text: &str, sentences: &[Sentence]) -> Vec<Mention> {
         g: gazetteer(),
         outlets: HashSet::new(),
         surnames: HashSet::new(),
+        lookups: RefCell::new(Vec::new()),
     };
     // First pass learns outlet names and surnames, so the second pass can use them anywhere.
+    let mut first_pass = Vec::with_capacity(sentences.len());
     for (si, s) in sentences.iter().enumerate() {
-        for m in doc.sentence(si, s) {
+        let mentions = doc.sentence(si, s);
+        for m in &mentions {
             if m.kind == EntityKind::Outlet {
                 doc.outlets.insert(key_of(&[m.name.as_str()]));
             }
@@ -581,10 +710,17 @@ pub fn recognize(text: &str, sentences: &[Sentence]) -> Vec<Mention> {
                 doc.surnames.insert(last.to_lowercase());
             }
         }
+        first_pass.push((mentions, doc.lookups.take()));
     }
     let mut out = Vec::new();
-    for (si, s) in sentences.iter().enumerate() {
-        out.extend(doc.sentence(si, s));
+    for (si, (s, (mentions, lookups))) in sentences.iter().zip(first_pass).enumerate() {
+        // A sentence whose lookups all get the same answers now would give the same mentions again.
+        if lookups.iter().all(|l| doc.contains(l.set, &l.key) == l.found) {
+            out.extend(mentions);
+        } else {
+            out.extend(doc.sentence(si, s));
+            doc.lookups.borrow_mut().clear();
+        }
     }
     out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
     out
@@ -609,6 +745,24 @@ enum Cls {
 }
 
 impl Doc<'_> {
+    fn contains(&self, set: KnownSet, key: &str) -> bool {
+        match set {
+            KnownSet::Outlets => self.outlets.contains(key),
+            KnownSet::Surnames => self.surnames.contains(key),
+        }
+    }
+
+    /// Whether `key` is a known outlet or surname of the document, logged in `lookups`.
+    fn knows(&self, set: KnownSet, key: &str) -> bool {
+        let found = self.contains(set, key);
+        self.lookups.borrow_mut().push(Lookup {
+            set,
+            key: key.to_string(),
+            found,
+        });
+        found
+    }
+
     fn mention(&self, si: usize, tokens: &[Token], a: usize, b: usize, name: String, kind: EntityKind) -> Mention {
         let start = tokens[a].start;
         let end = tokens[b - 1].end;
@@ -637,11 +791,11 @@ impl Doc<'_> {
 
     fn cls(&self, tokens: &[Token], i: usize) -> Option<Cls> {
         let f = tokens[i].form.as_str();
-        let lower = f.to_lowercase();
+        let lower = lowercase(f);
         let lower = if lower.len() > 2 {
-            lower.trim_end_matches('.').to_string()
+            lower.trim_end_matches('.')
         } else {
-            lower
+            &lower
         };
         let g = self.g;
         if f == "'s" {
@@ -690,23 +844,23 @@ impl Doc<'_> {
         let role_next = tokens
             .get(i + 1)
             .is_some_and(|n| g.is("role-head", &n.form) || g.is("role-mod", &n.form));
-        if starts_upper(f) && g.is("outlet-head", &lower) && !role_next {
+        if starts_upper(f) && g.is("outlet-head", lower) && !role_next {
             return Some(Cls::OutletHead);
         }
-        if g.is("role-head", &lower) || g.is("role-mod", &lower) {
+        if g.is("role-head", lower) || g.is("role-mod", lower) {
             // capitalized role modifiers only count inside a title; decided by the chunk parser
             return Some(Cls::Role);
         }
         if !starts_upper(f) || !f.chars().any(char::is_alphabetic) {
             return None;
         }
-        if g.is("org-head", &lower) {
+        if g.is("org-head", lower) {
             return Some(Cls::OrgHead);
         }
-        if g.is("outlet-head", &lower) {
+        if g.is("outlet-head", lower) {
             return Some(Cls::OutletHead);
         }
-        if g.is("stop", &lower) || g.is("number", &lower) {
+        if g.is("stop", lower) || g.is("number", lower) {
             return None;
         }
         Some(Cls::Cap)
@@ -756,13 +910,13 @@ impl Doc<'_> {
                     && starts_upper(&tokens[k].form);
                 let f = tokens[j].form.as_str();
                 let prev = cls[cls.len() - 1];
-                let prev_lower = tokens[j - 1].form.to_lowercase();
+                let prev_lower = lowercase(&tokens[j - 1].form);
                 let allowed = match f {
                     "'s" => {
                         self.g.country_of(&tokens[j - 1].form).is_some() || self.g.lookup(&tokens[j - 1].form).is_some()
                     }
                     "to" => matches!(
-                        prev_lower.as_str(),
+                        prev_lower.as_ref(),
                         "ambassador" | "representative" | "envoy" | "delegate"
                     ),
                     "of" | "for" | "on" => {
@@ -885,7 +1039,7 @@ impl Doc<'_> {
     fn source_group(&self, si: usize, t: &[Token], i: usize, out: &mut Vec<Mention>) -> Option<usize> {
         let mut j = i;
         if matches!(
-            t[j].form.to_lowercase().as_str(),
+            lowercase(&t[j].form).as_ref(),
             "a" | "an" | "one" | "two" | "three" | "several"
         ) {
             j += 1;
@@ -917,7 +1071,7 @@ impl Doc<'_> {
         {
             k += 1;
         }
-        let name_start = if matches!(t[i].form.to_lowercase().as_str(), "a" | "an") {
+        let name_start = if matches!(lowercase(&t[i].form).as_ref(), "a" | "an") {
             i + 1
         } else {
             i
@@ -934,11 +1088,11 @@ impl Doc<'_> {
         let g = self.g;
         let mut j = i;
         let mut text_start = i;
-        let lower = t[i].form.to_lowercase();
+        let lower = lowercase(&t[i].form);
         let is_number = t[i].form.chars().all(|c| c.is_ascii_digit()) && !t[i].form.is_empty();
         if g.is("number", &lower) || is_number {
             j += 1;
-            if matches!(lower.as_str(), "a" | "an") {
+            if matches!(lower.as_ref(), "a" | "an") {
                 text_start = j;
             }
         } else if lower == "the" {
@@ -948,7 +1102,7 @@ impl Doc<'_> {
         // "senior U.S. officials": lowercase modifiers before the affiliation stay in the text only
         while j < t.len()
             && matches!(
-                t[j].form.to_lowercase().as_str(),
+                lowercase(&t[j].form).as_ref(),
                 "senior"
                     | "top"
                     | "unnamed"
@@ -968,7 +1122,7 @@ impl Doc<'_> {
         // affiliation: capitalized words (a country, demonym, bloc or name) ...
         while j < t.len() && !used[j] && j - mod_start < 5 {
             let f = &t[j].form;
-            let fl = f.to_lowercase();
+            let fl = lowercase(f);
             if starts_upper(f) && !g.is("stop", &fl) && f.chars().any(char::is_alphabetic) && !g.is("group-noun", &fl) {
                 j += 1;
             } else {
@@ -1131,13 +1285,24 @@ impl Doc<'_> {
         used: &[bool],
         out: &mut Vec<Mention>,
     ) -> Option<usize> {
+        // the keys of the next two words and of the next word, one prefix of the other
+        let mut two_words = String::new();
+        push_key_part(&mut two_words, &t[i].form);
+        let one_word_len = two_words.len();
+        if let Some(next) = t.get(i + 1) {
+            two_words.push(' ');
+            push_key_part(&mut two_words, &next.form);
+        }
         for len in [2, 1] {
             if i + len > t.len() {
                 continue;
             }
-            let forms: Vec<&str> = t[i..i + len].iter().map(|x| x.form.as_str()).collect();
-            let phrase = key_of(&forms);
-            if !self.g.is("outlet-noun", &phrase) || starts_upper(forms[0]) && len == 1 {
+            let phrase = if len == 2 {
+                &two_words
+            } else {
+                &two_words[..one_word_len]
+            };
+            if !self.g.is("outlet-noun", phrase) || starts_upper(&t[i].form) && len == 1 {
                 continue;
             }
             let a = i + len;
@@ -1180,14 +1345,15 @@ impl Doc<'_> {
             || (g.is("outlet-noun", &next) && next != "agency")
             || (next == "agency" && !cls.contains(&Cls::OrgHead));
         let only_outlet_words = cls.iter().all(|c| *c == Cls::OutletHead);
-        if self.outlets.contains(&name_key)
+        let known_outlet = self.knows(KnownSet::Outlets, &name_key);
+        if known_outlet
             || (noun_after
                 && !only_outlet_words
                 && !cls.contains(&Cls::Role)
                 && g.match_at(t, a).is_none_or(|(n, _)| n < b - a))
         {
             let mut m = self.mention(si, t, a, b, name_text.clone(), EntityKind::Outlet);
-            m.rule = if self.outlets.contains(&name_key) {
+            m.rule = if known_outlet {
                 "mention/outlet-known"
             } else {
                 "mention/outlet-noun"
@@ -1223,7 +1389,7 @@ impl Doc<'_> {
             && n == b - a
         {
             // "Tom Austin ... Austin said": a surname of the document beats a city of that name
-            let surname = b - a == 1 && self.surnames.contains(&forms[0].to_lowercase());
+            let surname = b - a == 1 && self.knows(KnownSet::Surnames, &forms[0].to_lowercase());
             if !(surname && matches!(place, Place::City(_) | Place::Region(_) | Place::UsState(_))) {
                 self.place_mention(si, t, a, b, place, out);
                 return;
@@ -1326,7 +1492,7 @@ impl Doc<'_> {
             cls.iter().all(|c| matches!(c, Cls::Cap | Cls::Joiner)) && !(a + 1..b).any(|k| t[k - 1].end != t[k].start);
         if one_word {
             let f = name_text.as_str();
-            let known = self.surnames.contains(&f.to_lowercase());
+            let known = self.knows(KnownSet::Surnames, &f.to_lowercase());
             let honorific = a > 0
                 && matches!(
                     t[a - 1].form.as_str(),
@@ -1417,17 +1583,16 @@ impl Doc<'_> {
     }
 
     fn outlet_cue(&self, t: &[Token], a: usize, b: usize) -> bool {
-        let lowers: Vec<String> = t[..a].iter().map(|x| x.form.to_lowercase()).collect();
         let mut a_eff = a;
         if a > 0 && t[a - 1].form == "The" {
             a_eff = a - 1;
         }
         let before_ok = OUTLET_CUES.iter().any(|cue| {
             a_eff >= cue.len()
-                && lowers[a_eff - cue.len()..a_eff]
+                && t[a_eff - cue.len()..a_eff]
                     .iter()
                     .zip(cue.iter())
-                    .all(|(x, y)| x == y)
+                    .all(|(x, y)| lowercase(&x.form) == *y)
         });
         let after = t.get(b).map(|x| x.form.as_str()).unwrap_or("");
         before_ok || matches!(after, "reported" | "reports" | "quoted" | "cited")

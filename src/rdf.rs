@@ -4,8 +4,9 @@
 //! canonical key), so separate runs, shards and machines agree without coordination, and no
 //! blank node is ever written.
 
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
 use crate::extract::{Attribution, Event, PropositionKey};
 use crate::pipeline::Analysis;
@@ -37,7 +38,13 @@ pub fn short_hash(parts: &[&str]) -> String {
         }
         hasher.update(part.as_bytes());
     }
-    hasher.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(16);
+    for b in &hasher.finalize()[..8] {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    hex
 }
 
 /// Mints claimgraph's IRIs under a base IRI and maps analyses to quads.
@@ -281,9 +288,23 @@ impl Mapper {
             &offsets,
         );
 
-        out.quads.sort_by_cached_key(|quad| quad.to_string());
-        out.quads.dedup();
-        out.quads
+        // Sorted by their N-Quads text, equal texts in insertion order (as sort_by_cached_key
+        // does), then deduplicated.
+        let mut keys: Vec<(String, usize)> = out
+            .quads
+            .iter()
+            .enumerate()
+            .map(|(index, quad)| {
+                let mut key = String::new();
+                push_quad(&mut key, quad);
+                (key, index)
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut slots: Vec<Option<Quad>> = out.quads.into_iter().map(Some).collect();
+        let mut quads: Vec<Quad> = keys.iter().filter_map(|(_, index)| slots[*index].take()).collect();
+        quads.dedup();
+        quads
     }
 
     fn attribution(
@@ -580,6 +601,94 @@ fn integer(value: usize) -> Literal {
     Literal::new_typed_literal(value.to_string(), xsd::INTEGER)
 }
 
+/// Appends `quad` as oxrdf's `Display` writes it (an N-Quads line without " .\n"), without the
+/// formatting machinery: every quad is written twice, to sort and to serialize.
+pub fn push_quad(out: &mut String, quad: &Quad) {
+    // room for the usual terms, so that building a line rarely reallocates
+    let object_len = match &quad.object {
+        Term::Literal(literal) => literal.value().len() + 64,
+        _ => 128,
+    };
+    out.reserve(320 + object_len);
+    match &quad.subject {
+        NamedOrBlankNode::NamedNode(node) => push_iri(out, node.as_str()),
+        other => {
+            let _ = write!(out, "{other}");
+        }
+    }
+    out.push(' ');
+    push_iri(out, quad.predicate.as_str());
+    out.push(' ');
+    match &quad.object {
+        Term::NamedNode(node) => push_iri(out, node.as_str()),
+        Term::Literal(literal) if literal.language().is_none() => {
+            push_quoted(out, literal.value());
+            if literal.datatype() != oxigraph::model::vocab::xsd::STRING {
+                out.push_str("^^");
+                push_iri(out, literal.datatype().as_str());
+            }
+        }
+        other => {
+            let _ = write!(out, "{other}");
+        }
+    }
+    match &quad.graph_name {
+        GraphName::DefaultGraph => {}
+        GraphName::NamedNode(node) => {
+            out.push(' ');
+            push_iri(out, node.as_str());
+        }
+        other => {
+            let _ = write!(out, " {other}");
+        }
+    }
+}
+
+fn push_iri(out: &mut String, iri: &str) {
+    out.push('<');
+    out.push_str(iri);
+    out.push('>');
+}
+
+/// A string literal's lexical form quoted and escaped as oxrdf's `print_quoted_str` does.
+fn push_quoted(out: &mut String, value: &str) {
+    out.push('"');
+    let bytes = value.as_bytes();
+    // most values need no escape: check all bytes at once (no early exit, so it vectorizes)
+    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F || b == 0xEF;
+    if !bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        out.push_str(value);
+        out.push('"');
+        return;
+    }
+    let mut copied = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape = match byte {
+            0x08 => "\\b",
+            b'\t' => "\\t",
+            b'\n' => "\\n",
+            0x0C => "\\f",
+            b'\r' => "\\r",
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x00..=0x1F | 0x7F => "",
+            // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => "",
+            _ => continue,
+        };
+        out.push_str(&value[copied..i]);
+        if escape.is_empty() {
+            let c = value[i..].chars().next().unwrap_or_default();
+            let _ = write!(out, "\\u{:04X}", u32::from(c));
+        } else {
+            out.push_str(escape);
+        }
+        copied = i + value[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    out.push_str(&value[copied..]);
+    out.push('"');
+}
+
 /// A growing list of quads in one graph.
 struct Quads {
     graph: GraphName,
@@ -699,6 +808,27 @@ mod tests {
         assert_eq!(short_hash(&["a", "bc"]), short_hash(&["a", "bc"]));
         assert_ne!(short_hash(&["a", "bc"]), short_hash(&["ab", "c"]));
         assert_eq!(short_hash(&["x"]).len(), 16);
+    }
+
+    #[test]
+    fn push_quad_writes_what_display_does() {
+        let node = NamedNode::new_unchecked("https://example.org/a");
+        let graph: GraphName = NamedNode::new_unchecked("https://example.org/g").into();
+        let objects: Vec<Term> = vec![
+            node.clone().into(),
+            Literal::new_simple_literal("plain \"q\" \\ \t\n\r\u{8}\u{c}\u{1}\u{7f}\u{fffe}\u{ffff} é’").into(),
+            Literal::new_typed_literal("3", xsd::INTEGER).into(),
+            Literal::new_typed_literal("s", oxigraph::model::vocab::xsd::STRING).into(),
+            Literal::new_language_tagged_literal("hello", "en").unwrap().into(),
+        ];
+        for object in objects {
+            for graph in [graph.clone(), GraphName::DefaultGraph] {
+                let quad = Quad::new(node.clone(), rdf::TYPE, object.clone(), graph);
+                let mut written = String::new();
+                push_quad(&mut written, &quad);
+                assert_eq!(written, quad.to_string());
+            }
+        }
     }
 
     #[test]

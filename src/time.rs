@@ -219,8 +219,24 @@ pub fn find_dates(sentence_text: &str, anchor: Option<&str>) -> Vec<(usize, usiz
         text: text.to_string(),
         anchor: if relative { anchor_string.clone() } else { None },
     };
+    // Words each pattern needs, looked for first: most sentences have no date and skip the
+    // regexes. Month and weekday names are case-sensitive in the patterns; the other words are
+    // matched ignoring case, where only "k" and "s" have non-ASCII variants (the Kelvin sign,
+    // the long s), so these words avoid those letters.
+    let has_month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .any(|m| sentence_text.contains(m));
+    let has_weekday = sentence_text.contains("day");
+    let folded = sentence_text.to_ascii_lowercase();
+    let may_be_deictic = ["day", "tonight", "morning", "afternoon", "evening", "parallel"]
+        .iter()
+        .any(|w| folded.contains(w));
+    let may_be_vague = ["wee", "month", "year", "day"].iter().any(|w| folded.contains(w));
     // month + day (+ year)
-    for (re, day_group, month_group) in [(&p.full, 3, 2), (&p.day_first, 2, 3)] {
+    let month_patterns = [(&p.full, 3, 2), (&p.day_first, 2, 3)];
+    for (re, day_group, month_group) in month_patterns.into_iter().filter(|_| has_month) {
         for c in re.captures_iter(sentence_text) {
             let whole = c.get(0).expect("match");
             let Some(month) = c.get(month_group).and_then(|m| month_index(m.as_str())) else {
@@ -249,7 +265,8 @@ pub fn find_dates(sentence_text: &str, anchor: Option<&str>) -> Vec<(usize, usiz
             ));
         }
     }
-    for c in p.weekday.captures_iter(sentence_text) {
+    let weekdays = has_weekday.then(|| p.weekday.captures_iter(sentence_text));
+    for c in weekdays.into_iter().flatten() {
         let whole = c.get(0).expect("match");
         let Some(target) = c.get(2).and_then(|w| weekday_index(w.as_str())) else {
             continue;
@@ -264,13 +281,15 @@ pub fn find_dates(sentence_text: &str, anchor: Option<&str>) -> Vec<(usize, usiz
             make(value, Precision::Day, whole.as_str(), true),
         ));
     }
-    for m in p.deictic.find_iter(sentence_text) {
+    let deictics = may_be_deictic.then(|| p.deictic.find_iter(sentence_text));
+    for m in deictics.into_iter().flatten() {
         let lower = m.as_str().to_lowercase();
         let offset = if lower.contains("yesterday") { -1 } else { 0 };
         let value = anchor_days.map(|a| format_iso(a + offset));
         found.push((m.start(), m.end(), make(value, Precision::Day, m.as_str(), true)));
     }
-    for m in p.vague.find_iter(sentence_text) {
+    let vagues = may_be_vague.then(|| p.vague.find_iter(sentence_text));
+    for m in vagues.into_iter().flatten() {
         let lower = m.as_str().to_lowercase();
         let value = if lower.contains("coming") || lower.contains("recent") || lower.contains("next") {
             None
