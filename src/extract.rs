@@ -1230,10 +1230,11 @@ impl<'a> Clauses<'a> {
             }
             None => return None,
         };
-        // coordinated subjects: "Spain and the EU", "X, Y and Z"
+        // coordinated subjects: "Spain and the EU", "X, Y and Z"; the conjunction comes last, so
+        // a name before a bare comma ("In a post on Twitter, Anna Berg said") is no co-speaker
         let mut others = Vec::new();
         let mut k = first.t0;
-        while k >= 2 && matches!(self.w(s, k - 1), "and" | ",") {
+        while k >= 2 && (self.w(s, k - 1) == "and" || (self.w(s, k - 1) == "," && !others.is_empty())) {
             match self.span_ending_at(s, k - 1) {
                 Some(span) => {
                     others.push(self.who(s, span));
@@ -1853,6 +1854,12 @@ impl<'a> Clauses<'a> {
                 negated = true;
             }
             j -= 1;
+        }
+        // a passive reporting verb ("he had been accused of …", "she was warned that …"): its
+        // subject is the one spoken about or to, not the speaker, who often goes unnamed
+        let passive = (j..c0).any(|k| matches!(self.w(s, k), "is" | "are" | "was" | "were" | "be" | "been" | "being"));
+        if passive && cue_word.ends_with("ed") && self.w(s, c1) != "as" {
+            return false;
         }
         let mut stance = stance;
         if negated {
@@ -3094,6 +3101,25 @@ mod tests {
         assert_eq!(c.len(), 1, "{c:?}");
         assert_eq!((c[0].1, c[0].2), ("deny", "negative"));
         assert_eq!(c[0].3.as_deref(), Some("event-send|spain|theme-response"));
+    }
+
+    #[test]
+    fn the_subject_of_a_passive_cue_is_not_the_speaker() {
+        let doc =
+            "Finance Minister Omar Diaz was accused of fraud last year. He has been warned that the case will go on.";
+        assert!(claims(doc).is_empty(), "{:?}", claims(doc));
+        let doc = "Finance Minister Omar Diaz accused the bank of fraud.";
+        assert!(has(doc, "omar-diaz", "accuse", "positive"), "{:?}", claims(doc));
+    }
+
+    #[test]
+    fn a_name_before_a_comma_is_not_a_co_speaker() {
+        let doc = "In a post on the messaging service Telegram, Foreign Minister Anna Berg said the talks had failed.";
+        let c = claims(doc);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert!(c[0].0.contains("anna-berg"), "{c:?}");
+        let doc = "Spain, France and Italy said the talks had failed.";
+        assert_eq!(claims(doc).len(), 3, "{:?}", claims(doc));
     }
 
     #[test]
