@@ -1831,9 +1831,7 @@ impl<'a> Clauses<'a> {
 
     /// A reporting verb at `c0..c1` with its subject on the left and its complement on the right.
     fn verb_cue(&self, s: usize, c0: usize, c1: usize, stance: Stance, lemma: &str, out: &mut Vec<Found>) -> bool {
-        let _n = self.n(s);
-        let cue_word = self.w(s, c0).to_string();
-        let participle = self.lex.is_participle(&cue_word);
+        let cue_word = self.w(s, c0);
         // "refused to confirm" / "declined to comment": the infinitive is the real cue
         if matches!(lemma, "refuse" | "decline") {
             let (to, verb) = (self.w(s, c1), self.w(s, c1 + 1));
@@ -1869,7 +1867,6 @@ impl<'a> Clauses<'a> {
                 _ => return false,
             };
         }
-        let _ = participle;
         self.push_verb(s, j, c1, stance, negated, false, out)
     }
 
