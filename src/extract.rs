@@ -258,6 +258,9 @@ pub struct Attribution {
     pub speaker: usize,
     /// The speaker as written in this sentence ("the ministry official", "he").
     pub speaker_text: String,
+    /// The rule that resolved `speaker_text` to the speaker when it is a pronoun or description
+    /// ("resolve/pronoun", "resolve/description"); `None` when it names the speaker.
+    pub speaker_rule: Option<&'static str>,
     /// The cue as written ("told reporters", "has not confirmed", "according to").
     pub cue: String,
     /// The speech act.
@@ -797,6 +800,8 @@ struct Who {
     text: String,
     t0: usize,
     t1: usize,
+    /// The rule that resolved a pronoun or description to `entity`; `None` for a name.
+    rule: Option<&'static str>,
 }
 
 /// A quotation: from the token after its opening mark to the token before its closing mark.
@@ -1016,6 +1021,7 @@ impl<'a> Clauses<'a> {
             text: self.slice(s, span.t0, span.t1),
             t0: span.t0,
             t1: span.t1,
+            rule: None,
         }
     }
 
@@ -1023,7 +1029,7 @@ impl<'a> Clauses<'a> {
     fn reference(&self, s: usize, t0: usize, t1: usize) -> Option<Who> {
         let phrase = self.slice(s, t0, t1);
         let at = self.sentences[s].tokens[t0].start;
-        let (entity, _) =
+        let (entity, rule) =
             self.resolution
                 .resolve_reference(self.text, self.sentences, self.mentions, &phrase, s, at)?;
         (entity < self.resolution.entities.len()).then_some(Who {
@@ -1031,6 +1037,7 @@ impl<'a> Clauses<'a> {
             text: phrase,
             t0,
             t1,
+            rule: Some(rule),
         })
     }
 
@@ -1112,6 +1119,7 @@ impl<'a> Clauses<'a> {
             text: self.slice(s, t0, t1),
             t0,
             t1,
+            rule: None,
         })
     }
 
@@ -1138,6 +1146,7 @@ impl<'a> Clauses<'a> {
                     text: self.slice(s, start, span.t1),
                     t0: start,
                     t1: span.t1,
+                    rule: None,
                 });
             }
         }
@@ -1732,6 +1741,7 @@ impl<'a> Clauses<'a> {
             text: self.slice(s, i, i + 2),
             t0: i,
             t1: i + 2,
+            rule: Some("resolve/previous-speakers"),
         })
     }
 
@@ -2385,6 +2395,7 @@ impl<'a> Clauses<'a> {
         Some(Attribution {
             speaker: f.speaker.entity,
             speaker_text: f.speaker.text.clone(),
+            speaker_rule: f.speaker.rule,
             cue: f.cue.clone(),
             stance,
             polarity,

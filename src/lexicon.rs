@@ -46,7 +46,8 @@ pub struct EventClass {
     pub converses: Vec<String>,
 }
 
-/// A theme of `lexicon.ttl` (`cg:theme-response`) and its labels.
+/// A noun concept of `lexicon.ttl` — a theme (`cg:theme-response`) or a document kind
+/// (`cg:document-letter`) — and its labels.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Theme {
     /// The concept's local name ("theme-response").
@@ -73,6 +74,8 @@ pub struct Lexicon {
     pub event_classes: Vec<EventClass>,
     /// Themes, in the order of the Turtle file.
     pub themes: Vec<Theme>,
+    /// Kinds of written documents (`cg:DocumentKinds`), in the order of the Turtle file.
+    pub document_kinds: Vec<Theme>,
     // looked up for every word, never iterated: hashed rather than ordered
     cue_forms: HashMap<String, String>,
     cue_ing: HashSet<String>,
@@ -80,6 +83,7 @@ pub struct Lexicon {
     verb_forms: HashMap<String, (usize, VerbRole, String)>,
     nominal_forms: HashMap<String, usize>,
     theme_forms: HashMap<String, usize>,
+    document_forms: HashMap<String, usize>,
     /// The first words of `cue_forms` and of `verb_forms`: most words start neither.
     cue_first_words: HashSet<String>,
     verb_first_words: HashSet<String>,
@@ -149,6 +153,10 @@ impl Lexicon {
                     id: class.id,
                     labels: class.verbs,
                 }),
+                Some("DocumentKinds") => lexicon.document_kinds.push(Theme {
+                    id: class.id,
+                    labels: class.verbs,
+                }),
                 _ => {}
             }
         }
@@ -176,6 +184,11 @@ impl Lexicon {
         for (i, theme) in lexicon.themes.iter().enumerate() {
             for label in &theme.labels {
                 lexicon.theme_forms.entry(label.clone()).or_insert(i);
+            }
+        }
+        for (i, kind) in lexicon.document_kinds.iter().enumerate() {
+            for label in &kind.labels {
+                lexicon.document_forms.entry(label.clone()).or_insert(i);
             }
         }
         for line in cues_tsv.lines() {
@@ -276,6 +289,14 @@ impl Lexicon {
     pub fn theme(&self, word: &str) -> Option<&str> {
         let w = lowercase(word);
         self.theme_forms.get(w.as_ref()).map(|i| self.themes[*i].id.as_str())
+    }
+
+    /// The document kind a noun (or two-word noun, "press release") names: "memo" → document-letter.
+    pub fn document_kind(&self, noun: &str) -> Option<&str> {
+        let w = lowercase(noun);
+        self.document_forms
+            .get(w.as_ref())
+            .map(|i| self.document_kinds[*i].id.as_str())
     }
 }
 
@@ -491,6 +512,9 @@ mod tests {
         assert_eq!(lexicon.nominalization("submission"), Some("event-send"));
         assert_eq!(lexicon.theme("follow-up"), Some("theme-response"));
         assert_eq!(lexicon.theme("ideas"), Some("theme-considerations"));
+        assert_eq!(lexicon.document_kind("Memos"), Some("document-letter"));
+        assert_eq!(lexicon.document_kind("press release"), Some("document-statement"));
+        assert_eq!(lexicon.document_kind("troops"), None);
         assert!(lexicon.is_participle("saying"));
     }
 }

@@ -19,5 +19,6 @@ pub mod store;
 pub mod text;
 pub mod time;
 pub mod vocab;
+pub mod works;
 
 pub use error::{Error, Result};

@@ -1,4 +1,5 @@
-//! The whole per-document pipeline: text → sentences → mentions → entities → attributions and events.
+//! The whole per-document pipeline: text → sentences → trees → mentions → entities → attributions,
+//! events, documents mentioned and relations.
 //!
 //! Each stage is a function of the previous stages' output; [`analyze`] chains them for one
 //! document. Nothing here looks at other documents, so documents can be analyzed in parallel and
@@ -11,6 +12,7 @@ use crate::nlp::Model;
 use crate::oie::{self, Relation};
 use crate::resolve::{self, Resolution};
 use crate::text::{self, Sentence};
+use crate::works::{self, Work};
 
 /// Everything claimgraph reads from one document.
 #[derive(Debug)]
@@ -25,6 +27,8 @@ pub struct Analysis {
     pub resolution: Resolution,
     /// Attributions and events.
     pub extraction: Extraction,
+    /// The written documents it mentions.
+    pub works: Vec<Work>,
     /// The subject-relation-argument triples of each sentence (same index as `sentences`).
     pub relations: Vec<Vec<Relation>>,
 }
@@ -42,11 +46,20 @@ pub fn analyze(document: Document) -> Analysis {
         &resolution,
     );
     let model = Model::embedded();
-    let relations = sentences
+    let trees: Vec<_> = sentences
         .iter()
         .map(|sentence| {
             let words: Vec<&str> = sentence.tokens.iter().map(|t| t.form.as_str()).collect();
-            oie::relations(&words, &model.analyze(&words))
+            model.analyze(&words)
+        })
+        .collect();
+    let works = works::recognize(&document.text, &sentences, &trees, &mentions, &resolution);
+    let relations = sentences
+        .iter()
+        .zip(&trees)
+        .map(|(sentence, tree)| {
+            let words: Vec<&str> = sentence.tokens.iter().map(|t| t.form.as_str()).collect();
+            oie::relations(&words, tree)
         })
         .collect();
     Analysis {
@@ -55,6 +68,7 @@ pub fn analyze(document: Document) -> Analysis {
         mentions,
         resolution,
         extraction,
+        works,
         relations,
     }
 }

@@ -51,6 +51,7 @@ pub const BUNDLED: &[BundledQuery] = bundled![
     "contradictions",
     "corroborations",
     "disputes",
+    "documents",
     "entities",
     "events",
     "outlets",

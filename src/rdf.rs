@@ -263,6 +263,10 @@ impl Mapper {
             }
         }
 
+        for work in &analysis.works {
+            self.work(&mut out, analysis, work, &entity_nodes, &sentence_nodes, &offsets);
+        }
+
         let mut attribution_nodes = Vec::new();
         for attribution in &analysis.extraction.attributions {
             if let Some(node) = self.attribution(
@@ -307,6 +311,50 @@ impl Mapper {
         quads
     }
 
+    /// A written document the article mentions, its mentions, and how they were tied to it.
+    fn work(
+        &self,
+        out: &mut Quads,
+        analysis: &Analysis,
+        work: &crate::works::Work,
+        entity_nodes: &[NamedNode],
+        sentence_nodes: &[NamedNode],
+        offsets: &CharOffsets,
+    ) {
+        let doc = &analysis.document;
+        let doc_node = self.document(&doc.id);
+        let node = self.iri(&format!("doc/{}/work/{}", doc.id, work.key));
+        out.add(&node, rdf::TYPE, schema::CREATIVE_WORK);
+        out.add(&node, rdfs::LABEL, Literal::new_simple_literal(&work.label));
+        out.add(&node, skos::ALT_LABEL, Literal::new_simple_literal(&work.label));
+        out.add(
+            &node,
+            cg::DOCUMENT_KIND,
+            NamedNode::new_unchecked(format!("{}{}", cg::NS, work.kind)),
+        );
+        if let Some(creator) = work.creator.and_then(|e| entity_nodes.get(e)) {
+            out.add(&node, schema::CREATOR, creator);
+        }
+        for mention in &work.mentions {
+            out.add(&node, skos::ALT_LABEL, Literal::new_simple_literal(&mention.name));
+            let (start, end) = (offsets.char(mention.start), offsets.char(mention.end));
+            let mention_node = self.iri(&format!("doc/{}/mention/{start}-{end}", doc.id));
+            out.add(&mention_node, rdf::TYPE, cg::MENTION);
+            out.add(&mention_node, nif::REFERENCE_CONTEXT, &doc_node);
+            out.span(&mention_node, offsets, mention.start, mention.end);
+            out.add(
+                &mention_node,
+                nif::ANCHOR_OF,
+                Literal::new_simple_literal(&doc.text[mention.start..mention.end]),
+            );
+            out.add(&mention_node, cg::RULE, Literal::new_simple_literal(mention.rule));
+            out.add(&mention_node, cg::DENOTES, &node);
+            if let Some(sentence) = sentence_nodes.get(mention.sentence) {
+                out.add(&mention_node, prov::WAS_DERIVED_FROM, sentence);
+            }
+        }
+    }
+
     fn attribution(
         &self,
         out: &mut Quads,
@@ -337,6 +385,9 @@ impl Mapper {
             cg::SPEAKER_TEXT,
             Literal::new_simple_literal(&attribution.speaker_text),
         );
+        if let Some(rule) = attribution.speaker_rule {
+            out.add(&node, cg::SPEAKER_RESOLUTION, Literal::new_simple_literal(rule));
+        }
         out.add(&node, cg::CUE, Literal::new_simple_literal(&attribution.cue));
         out.add(
             &node,

@@ -117,6 +117,8 @@ pub mod cg {
         DENOTES = "denotes";
         /// `cg:documentId`
         DOCUMENT_ID = "documentId";
+        /// `cg:documentKind`
+        DOCUMENT_KIND = "documentKind";
         /// `cg:eventClass`
         EVENT_CLASS = "eventClass";
         /// `cg:file`
@@ -181,6 +183,8 @@ pub mod cg {
         SPEAKER = "speaker";
         /// `cg:speakerText`
         SPEAKER_TEXT = "speakerText";
+        /// `cg:speakerResolution`
+        SPEAKER_RESOLUTION = "speakerResolution";
         /// `cg:stance` (the property; the class is [`STANCE`])
         STANCE_PROP = "stance";
         /// `cg:stanceProperty`
@@ -292,6 +296,10 @@ pub mod schema {
     /// `schema:locationCreated`
     pub const LOCATION_CREATED: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://schema.org/locationCreated");
+    /// `schema:CreativeWork`
+    pub const CREATIVE_WORK: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://schema.org/CreativeWork");
+    /// `schema:creator`
+    pub const CREATOR: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://schema.org/creator");
     /// `schema:name`
     pub const NAME: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://schema.org/name");
 }

@@ -143,6 +143,34 @@ fn builds_the_bundled_corpus_and_answers_the_bundled_queries() {
     assert!(relations.iter().any(|r| r.get("subjectLabel").is_some()));
     assert!(relations.iter().any(|r| r.get("speaker").is_some()));
 
+    // a speaker written as a pronoun or description carries the rule that resolved it
+    assert!(attributions.iter().any(|r| {
+        r["speakerText"]["value"] == "the Kremlin official" && r["speakerResolution"]["value"] == "resolve/description"
+    }));
+    assert!(
+        attributions
+            .iter()
+            .any(|r| r["speakerResolution"]["value"] == "resolve/pronoun")
+    );
+
+    // documents the articles mention, with their creator and how later mentions were tied to them
+    let documents = json_rows(&store, "documents");
+    assert!(
+        documents
+            .iter()
+            .any(|r| { r["kind"]["value"] == "response" && r["mention"]["value"] == "a written response" })
+    );
+    assert!(
+        documents
+            .iter()
+            .any(|r| r["rule"]["value"] == "resolve/document-reference")
+    );
+    assert!(
+        documents
+            .iter()
+            .any(|r| { r["kind"]["value"] == "response" && r["creatorLabel"]["value"] == "Russia" })
+    );
+
     for name in [
         "provenance",
         "timeline",
