@@ -931,6 +931,7 @@ impl<'a> Clauses<'a> {
                 let t1 = sentence.tokens.iter().rposition(|t| t.end <= sentence.start + b1);
                 if let (Some(t0), Some(t1)) = (t0, t1)
                     && t0 <= t1
+                    && !is_dateline_date(&sentence.tokens, t0)
                 {
                     list.push((t0, t1 + 1, value));
                 }
@@ -1050,6 +1051,19 @@ impl<'a> Clauses<'a> {
         }
         let last = end - 1;
         if let Some(span) = self.span_ending_at(s, end) {
+            // "Foreign Minister Anna Berg of Norway said": the person, not the place after "of"
+            if span.t0 >= 2
+                && self.w(s, span.t0 - 1) == "of"
+                && self.kind(span.entity) != EntityKind::Person
+                && let Some(person) = self.span_ending_at(s, span.t0 - 1)
+                && self.kind(person.entity) == EntityKind::Person
+            {
+                return Some(Who {
+                    t1: end,
+                    text: self.slice(s, person.t0, end),
+                    ..self.who(s, person)
+                });
+            }
             // a description around the mention: "the official representative of X", "X spokesperson"
             return Some(self.who(s, span));
         }
@@ -2977,6 +2991,20 @@ impl<'a> Clauses<'a> {
     }
 }
 
+/// Whether the date expression at token `t0` is a dateline's ("KIEV, March 9 (Reuters) -": capitals,
+/// a comma, the date): that is when the article was filed, not when what the sentence reports
+/// happened, so it must not outrank "on Tuesday" later in the sentence.
+fn is_dateline_date(tokens: &[crate::text::Token], t0: usize) -> bool {
+    t0 >= 2
+        && tokens[t0 - 1].form == ","
+        && tokens[..t0 - 1].iter().all(|t| {
+            t.form.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && t.form
+                    .chars()
+                    .all(|c| c.is_uppercase() || matches!(c, '.' | '-' | '\''))
+        })
+}
+
 fn rule_for(stance: Stance, kind: &str) -> &'static str {
     macro_rules! table {
         ($($s:ident => $name:literal),*) => {
@@ -3212,6 +3240,38 @@ mod tests {
             events.contains(&("maria-costa", "meet", Some("2024-03-05".into()), Some("Lisbon".into()))),
             "{events:?}"
         );
+    }
+
+    #[test]
+    fn the_person_before_of_place_is_the_speaker() {
+        let c = claims("Foreign Minister Anna Berg of Norway said that Denmark had signed the treaty.");
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].0, "anna-berg", "{c:?}");
+        // a place after "of" with no person before it stays the speaker's own phrase
+        let c = claims("The government of Norway said that Denmark had signed the treaty.");
+        assert!(c.iter().all(|x| x.0 != "anna-berg"), "{c:?}");
+    }
+
+    #[test]
+    fn a_dateline_date_gives_way_to_the_date_in_the_sentence() {
+        // the article is of Tuesday 2024-03-05; "on Monday" is the day before
+        let (extraction, _) = run(
+            "LISBON, March 5 (Wire) - Prime Minister Karl Lund said on Monday that Denmark \
+                                   had signed the treaty. NEW YORK, March 5 - Karl Lund said that talks would resume.",
+        );
+        let dates: Vec<_> = extraction
+            .attributions
+            .iter()
+            .map(|a| a.date.as_ref().and_then(|d| d.value.clone()))
+            .collect();
+        assert_eq!(dates[0], Some("2024-03-04".into()), "{:?}", extraction.attributions);
+        // a dateline's date alone does not date the statement
+        assert_eq!(dates[1], None, "{:?}", extraction.attributions);
+        assert!(is_dateline_date(&text::segment("KIEV, March 9 - X said.")[0].tokens, 2));
+        assert!(!is_dateline_date(
+            &text::segment("Kiev, March 9 - X said.")[0].tokens,
+            2
+        ));
     }
 
     #[test]

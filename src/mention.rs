@@ -1580,6 +1580,15 @@ impl Doc<'_> {
                 && t[a - 1].form == ","
                 && matches!(g.match_at(t, a - 2).map(|(_, p)| p), Some(Place::City(c)) if g.cities[c].iso2 == "US"))
             || (a >= 1 && matches!(t[a - 1].form.as_str(), "R-" | "D-"))
+            // "Senator Ann Lee of Georgia", "Gov. Tom Reyes of Georgia": titles of US states and Congress
+            || (a >= 2
+                && t[a - 1].form == "of"
+                && t[a.saturating_sub(6)..a - 1].iter().any(|x| {
+                    matches!(
+                        x.form.to_lowercase().as_str(),
+                        "senator" | "sen." | "governor" | "gov." | "rep." | "representative" | "congressman" | "congresswoman"
+                    )
+                }))
     }
 
     fn outlet_cue(&self, t: &[Token], a: usize, b: usize) -> bool {
@@ -2044,6 +2053,9 @@ mod tests {
             rec("Voters in the state of Georgia and in Atlanta, Georgia, voted. Georgia and Armenia signed a treaty.");
         let kinds: Vec<EntityKind> = ms.iter().filter(|m| m.name == "Georgia").map(|m| m.kind).collect();
         assert_eq!(kinds, [EntityKind::Place, EntityKind::Place, EntityKind::Country]);
+        let ms = rec("Senator Ann Lee of Georgia spoke. Foreign Minister Nino Beridze of Georgia replied.");
+        let kinds: Vec<EntityKind> = ms.iter().filter(|m| m.name == "Georgia").map(|m| m.kind).collect();
+        assert_eq!(kinds, [EntityKind::Place, EntityKind::Country]);
     }
 
     #[test]

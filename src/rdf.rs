@@ -171,7 +171,12 @@ impl Mapper {
             let key = crate::resolve::canonical_key(place, crate::mention::EntityKind::City);
             let node = self.entity(&key);
             out.add(&doc_node, schema::LOCATION_CREATED, &node);
-            out.add(&node, rdf::TYPE, schema::PLACE);
+            // typed as the text's own mentions of the city are, so the entity has one type
+            let is_city = matches!(
+                crate::mention::gazetteer().lookup(place),
+                Some(crate::mention::Place::City(_))
+            );
+            out.add(&node, rdf::TYPE, if is_city { schema::CITY } else { schema::PLACE });
             out.add(&node, rdfs::LABEL, Literal::new_simple_literal(place));
             out.add(&node, skos::ALT_LABEL, Literal::new_simple_literal(place));
         }
