@@ -90,6 +90,23 @@ pub fn explain(store: &Store, iri: &str) -> Result<String> {
                 writeln!(out, "  \"{}\" by {} in {}: {}", row[0], row[1], row[2], row[3]).ok();
             }
         }
+        // across documents nothing is merged: each article names the entity, and equal keys meet
+        let labels = store.rows(&format!(
+            "SELECT DISTINCT ?label ?file WHERE {{ GRAPH ?g {{ <{iri}> rdfs:label ?label . ?d cg:file ?file }} }} \
+             ORDER BY ?label ?file"
+        ))?;
+        if labels.iter().map(|row| &row[0]).collect::<std::collections::BTreeSet<_>>().len() > 1 {
+            let key = iri.rsplit('/').next().unwrap_or(&iri);
+            writeln!(
+                out,
+                "\none entity across documents: each name below folds to the key `{key}` (case, \
+                 punctuation, transliteration variants and abbreviations folded by resolve/canonical-key):"
+            )
+            .ok();
+            for row in &labels {
+                writeln!(out, "  \"{}\" in {}", row[0], row[1]).ok();
+            }
+        }
         let mentions = store.rows(&format!(
             "SELECT DISTINCT ?file ?begin ?end ?anchor ?rule ?sentence WHERE {{ ?m cg:denotes <{iri}> ; \
              nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?anchor ; cg:rule ?rule ; \

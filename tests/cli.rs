@@ -477,6 +477,14 @@ fn stats_and_explain_show_counts_and_evidence() {
     let explained = ok(&["explain", &speaker, "--store", s]);
     assert!(explained.contains("mentioned"), "{explained}");
 
+    // two spellings in two articles meet on one key, and explain says so
+    let explained = ok(&["explain", "entity:antony-blinken", "--store", s]);
+    assert!(explained.contains("one entity across documents"), "{explained}");
+    assert!(
+        explained.contains("\"Antony Blinken\" in") && explained.contains("\"Anthony Blinken\" in"),
+        "{explained}"
+    );
+
     let missing = run(&["explain", "id:entity/nobody-at-all", "--store", s]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("nothing is known"));
