@@ -95,7 +95,13 @@ pub fn explain(store: &Store, iri: &str) -> Result<String> {
             "SELECT DISTINCT ?label ?file WHERE {{ GRAPH ?g {{ <{iri}> rdfs:label ?label . ?d cg:file ?file }} }} \
              ORDER BY ?label ?file"
         ))?;
-        if labels.iter().map(|row| &row[0]).collect::<std::collections::BTreeSet<_>>().len() > 1 {
+        if labels
+            .iter()
+            .map(|row| &row[0])
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            > 1
+        {
             let key = iri.rsplit('/').next().unwrap_or(&iri);
             writeln!(
                 out,

@@ -19,12 +19,18 @@ use crate::vocab::{self, cg};
 use crate::{Error, Result};
 
 const MARKER: &str = "claimgraph.json";
+/// Quads removed per transaction when the derived graph is recomputed.
+const CLEAR_BATCH: usize = 100_000;
 const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
     format: u32,
     base: String,
+    /// Set while the derived graph is being recomputed: a build stopped half-way leaves it set,
+    /// and the next build recomputes the derived graph even if no document changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    derive_pending: bool,
 }
 
 /// What happened to one document when it was loaded.
@@ -43,7 +49,8 @@ pub struct Store {
     inner: oxigraph::store::Store,
     mapper: Mapper,
     path: Option<PathBuf>,
-    /// The ontology or lexicons changed when the store was opened: derived facts may be stale.
+    /// The ontology or lexicons changed, or a derive was cut short, before the store was opened:
+    /// derived facts may be stale.
     ontology_changed: bool,
 }
 
@@ -82,6 +89,7 @@ impl Store {
             let marker = Marker {
                 format: FORMAT_VERSION,
                 base: base.to_owned(),
+                derive_pending: false,
             };
             std::fs::write(
                 &marker_path,
@@ -103,7 +111,7 @@ impl Store {
             path: Some(path.to_owned()),
             ontology_changed: false,
         };
-        store.ontology_changed = store.load_ontology()?;
+        store.ontology_changed = store.load_ontology()? || marker.derive_pending;
         Ok(store)
     }
 
@@ -343,17 +351,23 @@ impl Store {
 
     /// Recomputes the derived graph from the document graphs: preferred labels, contradictions
     /// and corroborations.
+    ///
+    /// Memory stays bounded whatever the store's size: the old derived graph is removed in
+    /// transactions of [`CLEAR_BATCH`] quads and the new one goes through the bulk loader. A
+    /// build stopped part-way leaves the store marked, so the next build derives again.
     pub fn derive(&self) -> Result<()> {
         let derived = self.mapper.derived_graph();
+        self.mark_derive_pending(true)?;
+        self.clear_in_batches(&derived)?;
+        self.inner.insert_named_graph(derived.as_ref())?;
         // labels first: the summaries of propositions are made of them
-        let labels = self.preferred_labels(&derived)?;
-        let mut transaction = self.inner.start_transaction()?;
-        transaction.clear_graph(derived.as_ref())?;
-        transaction.insert_named_graph(derived.as_ref());
-        transaction.extend(labels.iter());
-        transaction.commit()?;
+        let mut loader = self.bulk_loader();
+        loader.load_quads(self.preferred_labels(&derived)?)?;
+        loader.commit()?;
 
-        let mut quads = Vec::new();
+        // The queries read document graphs and labels, never one another's output, and the
+        // loader makes nothing visible before its commit: their results stream straight in.
+        let mut loader = self.bulk_loader();
         for template in [SUMMARIES_QUERY, CONTRADICTIONS_QUERY, CORROBORATIONS_QUERY] {
             let construct = template
                 .replace("{derived}", derived.as_str())
@@ -363,16 +377,48 @@ impl Store {
                 .on_store(&self.inner)
                 .execute()?
             {
-                for triple in triples {
-                    quads.push(triple?.in_graph(derived.clone()));
-                }
+                loader.load_ok_quads::<Error, Error>(
+                    triples.map(|triple| triple.map(|t| t.in_graph(derived.clone())).map_err(Error::from)),
+                )?;
             }
         }
-        quads.sort_by_cached_key(|q| q.to_string());
-        quads.dedup();
-        let mut transaction = self.inner.start_transaction()?;
-        transaction.extend(quads.iter());
-        transaction.commit()?;
+        loader.commit()?;
+        self.mark_derive_pending(false)
+    }
+
+    /// Removes every quad of `graph`, a bounded transaction at a time.
+    fn clear_in_batches(&self, graph: &NamedNode) -> Result<()> {
+        loop {
+            let quads = self
+                .inner
+                .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+                .take(CLEAR_BATCH)
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            if quads.is_empty() {
+                return Ok(());
+            }
+            let mut transaction = self.inner.start_transaction()?;
+            for quad in &quads {
+                transaction.remove(quad);
+            }
+            transaction.commit()?;
+        }
+    }
+
+    /// Records in the store's marker file whether a derive is under way.
+    fn mark_derive_pending(&self, pending: bool) -> Result<()> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let marker = Marker {
+            format: FORMAT_VERSION,
+            base: self.mapper.base().to_owned(),
+            derive_pending: pending,
+        };
+        let temporary = path.join(format!("{MARKER}.tmp"));
+        std::fs::write(
+            &temporary,
+            serde_json::to_string_pretty(&marker).expect("marker serializes"),
+        )?;
+        std::fs::rename(&temporary, path.join(MARKER))?;
         Ok(())
     }
 

@@ -274,6 +274,36 @@ fn rebuilding_is_incremental() {
     );
     assert_same(&before, &export(&store, "nquads"), "rebuilding the same corpus");
 
+    // a build stopped while deriving leaves the store marked; the next one derives again
+    let derived_quads = |store: &Path| {
+        let kg = claimgraph::store::Store::open_existing(store).unwrap();
+        let derived = kg.mapper().derived_graph();
+        kg.oxigraph()
+            .quads_for_pattern(None, None, None, Some(derived.as_ref().into()))
+            .count()
+    };
+    let full = derived_quads(&store);
+    {
+        let kg = claimgraph::store::Store::open_existing(&store).unwrap();
+        kg.oxigraph().clear_graph(kg.mapper().derived_graph().as_ref()).unwrap();
+    }
+    let marker = store.join("claimgraph.json");
+    let text = std::fs::read_to_string(&marker).unwrap();
+    std::fs::write(
+        &marker,
+        text.replace("\"base\"", "\"derive_pending\": true,\n  \"base\""),
+    )
+    .unwrap();
+    assert_eq!(derived_quads(&store), 0);
+    assert!(build(&store, &[&articles]).status.success());
+    assert_eq!(derived_quads(&store), full, "the derived graph was recomputed");
+    assert!(!std::fs::read_to_string(&marker).unwrap().contains("derive_pending"));
+    assert_same(
+        &before,
+        &export(&store, "nquads"),
+        "rebuilding after an interrupted derive",
+    );
+
     // one edited file replaces only its own graph
     let edited = articles.join("004_e8df3a3c245efa1e.txt");
     let text = std::fs::read_to_string(&edited).unwrap();
