@@ -275,6 +275,8 @@ pub struct Attribution {
     pub via: Option<usize>,
     /// Modal verb or expression of the content ("would", "expected to").
     pub modality: Option<String>,
+    /// Tense of the content ("past", "present", "future"), set by [`add_tenses`].
+    pub tense: Option<&'static str>,
     /// A qualifier that restricts the content ("direct" in "no direct answers").
     pub qualifier: Option<String>,
     /// When the claim was made.
@@ -366,6 +368,42 @@ pub fn extract(
         (a.evidence.sentence, a.evidence.start, a.agent).cmp(&(b.evidence.sentence, b.evidence.start, b.agent))
     });
     Extraction { attributions, events }
+}
+
+/// Sets the tense of each attribution's content from the parser's tags: its first finite verb
+/// or auxiliary ("had been submitted" past, "is being prepared" present, "will send" future). A
+/// content without one (a noun phrase: "denied the report") or with another modal ("would",
+/// "may": see the modality) has none. `trees` holds the parse of each sentence's tokens.
+pub fn add_tenses(
+    text: &str,
+    sentences: &[Sentence],
+    trees: &[Vec<crate::nlp::Analysis>],
+    extraction: &mut Extraction,
+) {
+    for attribution in &mut extraction.attributions {
+        let s = attribution.evidence.sentence;
+        let (Some(sentence), Some(tree)) = (sentences.get(s), trees.get(s)) else {
+            continue;
+        };
+        let Some(at) = sentence.text(text).find(attribution.content.as_str()) else {
+            continue;
+        };
+        let (c0, c1) = (sentence.start + at, sentence.start + at + attribution.content.len());
+        attribution.tense = sentence
+            .tokens
+            .iter()
+            .zip(tree)
+            .filter(|(token, _)| c0 <= token.start && token.end <= c1)
+            .find_map(|(token, word)| match word.xpos.as_str() {
+                "VBD" => Some(Some("past")),
+                "VBZ" | "VBP" => Some(Some("present")),
+                "MD" => Some(
+                    matches!(token.form.to_lowercase().as_str(), "will" | "shall" | "'ll" | "wo").then_some("future"),
+                ),
+                _ => None,
+            })
+            .flatten();
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2417,6 +2455,7 @@ impl<'a> Clauses<'a> {
             quote,
             via: f.via,
             modality,
+            tense: None,
             qualifier,
             date,
             proposition,
@@ -3239,6 +3278,29 @@ mod tests {
         assert!(
             events.contains(&("maria-costa", "meet", Some("2024-03-05".into()), Some("Lisbon".into()))),
             "{events:?}"
+        );
+    }
+
+    #[test]
+    fn the_content_has_the_tense_of_its_first_finite_verb() {
+        let doc = "Omar Diaz said that Spain had sent the letter. Anna Berg said that Spain will send the letter. \
+                   Karl Lund said Spain sends letters every week. Maria Costa denied the report.";
+        let sentences = text::segment(doc);
+        let mentions = mention::recognize(doc, &sentences);
+        let resolution = resolve::resolve_document(doc, &sentences, &mentions);
+        let mut extraction = extract(doc, Some("2024-03-05"), &sentences, &mentions, &resolution);
+        let model = crate::nlp::Model::embedded();
+        let trees: Vec<_> = sentences
+            .iter()
+            .map(|s| model.analyze(&s.tokens.iter().map(|t| t.form.as_str()).collect::<Vec<_>>()))
+            .collect();
+        add_tenses(doc, &sentences, &trees, &mut extraction);
+        let tenses: Vec<_> = extraction.attributions.iter().map(|a| a.tense).collect();
+        assert_eq!(
+            tenses,
+            [Some("past"), Some("future"), Some("present"), None],
+            "{:?}",
+            extraction.attributions
         );
     }
 

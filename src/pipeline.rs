@@ -1,5 +1,6 @@
-//! The whole per-document pipeline: text → sentences → trees → mentions → entities → attributions,
-//! events, documents mentioned and relations.
+//! The whole per-document pipeline: text → sentences → mentions → entities, then with the
+//! sentences' dependency trees → attributions (and their tense), events, documents mentioned and
+//! relations.
 //!
 //! Each stage is a function of the previous stages' output; [`analyze`] chains them for one
 //! document. Nothing here looks at other documents, so documents can be analyzed in parallel and
@@ -38,13 +39,6 @@ pub fn analyze(document: Document) -> Analysis {
     let sentences = text::segment(&document.text);
     let mentions = mention::recognize(&document.text, &sentences);
     let resolution = resolve::resolve_document(&document.text, &sentences, &mentions);
-    let extraction = extract::extract(
-        &document.text,
-        document.date.as_deref(),
-        &sentences,
-        &mentions,
-        &resolution,
-    );
     let model = Model::embedded();
     let trees: Vec<_> = sentences
         .iter()
@@ -53,6 +47,14 @@ pub fn analyze(document: Document) -> Analysis {
             model.analyze(&words)
         })
         .collect();
+    let mut extraction = extract::extract(
+        &document.text,
+        document.date.as_deref(),
+        &sentences,
+        &mentions,
+        &resolution,
+    );
+    extract::add_tenses(&document.text, &sentences, &trees, &mut extraction);
     let works = works::recognize(&document.text, &sentences, &trees, &mentions, &resolution);
     let relations = sentences
         .iter()

@@ -414,6 +414,9 @@ impl Mapper {
         if let Some(modality) = &attribution.modality {
             out.add(&node, cg::MODALITY, Literal::new_simple_literal(modality));
         }
+        if let Some(tense) = attribution.tense {
+            out.add(&node, cg::TENSE, Literal::new_simple_literal(tense));
+        }
         if let Some(qualifier) = &attribution.qualifier {
             out.add(&node, cg::QUALIFIER, Literal::new_simple_literal(qualifier));
         }
