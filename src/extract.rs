@@ -1508,7 +1508,10 @@ impl<'a> Clauses<'a> {
                     v += 1;
                 }
                 let rest: Vec<&str> = (v..n.min(v + 4)).map(|x| self.w(s, x)).collect();
-                if let Some((_, len)) = self.lex.cue_at(&rest) {
+                // "…, he was told.": the subject of a passive cue is not its speaker
+                if let Some((_, len)) = self.lex.cue_at(&rest)
+                    && !self.passive(s, who.t1, v)
+                {
                     cue_at = Some((v, v + len));
                     speaker = Some(who);
                 }
@@ -1893,7 +1896,6 @@ impl<'a> Clauses<'a> {
 
     /// A reporting verb at `c0..c1` with its subject on the left and its complement on the right.
     fn verb_cue(&self, s: usize, c0: usize, c1: usize, stance: Stance, lemma: &str, out: &mut Vec<Found>) -> bool {
-        let cue_word = self.w(s, c0);
         // "refused to confirm" / "declined to comment": the infinitive is the real cue
         if matches!(lemma, "refuse" | "decline") {
             let (to, verb) = (self.w(s, c1), self.w(s, c1 + 1));
@@ -1915,10 +1917,9 @@ impl<'a> Clauses<'a> {
             }
             j -= 1;
         }
-        // a passive reporting verb ("he had been accused of …", "she was warned that …"): its
+        // a passive reporting verb ("he had been accused of …", "she was told that …"): its
         // subject is the one spoken about or to, not the speaker, who often goes unnamed
-        let passive = (j..c0).any(|k| matches!(self.w(s, k), "is" | "are" | "was" | "were" | "be" | "been" | "being"));
-        if passive && cue_word.ends_with("ed") && self.w(s, c1) != "as" {
+        if self.passive(s, j, c0) && self.w(s, c1) != "as" {
             return false;
         }
         let mut stance = stance;
@@ -1930,6 +1931,18 @@ impl<'a> Clauses<'a> {
             };
         }
         self.push_verb(s, j, c1, stance, negated, false, out)
+    }
+
+    /// Whether the cue at `c0`, after the auxiliaries and adverbs `j..c0`, is a passive: a form of
+    /// "be" among them and a past participle, regular ("accused") or irregular ("told", "written").
+    fn passive(&self, s: usize, j: usize, c0: usize) -> bool {
+        let cue_word = self.w(s, c0);
+        (j..c0).any(|k| {
+            matches!(
+                self.w(s, k),
+                "is" | "are" | "was" | "were" | "be" | "been" | "being" | "'re"
+            )
+        }) && (cue_word.ends_with("ed") || self.lex.is_past(cue_word))
     }
 
     /// Builds the attribution of a cue spanning `c0..c1` (negation and auxiliaries included).
@@ -3185,6 +3198,28 @@ mod tests {
         assert!(claims(doc).is_empty(), "{:?}", claims(doc));
         let doc = "Finance Minister Omar Diaz accused the bank of fraud.";
         assert!(has(doc, "omar-diaz", "accuse", "positive"), "{:?}", claims(doc));
+    }
+
+    #[test]
+    fn the_subject_of_an_irregular_passive_cue_is_not_the_speaker() {
+        for doc in [
+            "Finance Minister Omar Diaz was told that the bank would close.",
+            "Finance Minister Omar Diaz spoke on Monday. He has been told the bank would close.",
+            "Finance Minister Omar Diaz and Anna Berg were told that the talks had failed.",
+            "The talks had failed, Finance Minister Omar Diaz was told.",
+            "It was written that the bank would close.",
+        ] {
+            assert!(claims(doc).is_empty(), "{doc}: {:?}", claims(doc));
+        }
+        // the active cue keeps its subject as the speaker
+        let doc = "Finance Minister Omar Diaz spoke on Monday. He told reporters that the bank would close.";
+        assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
+        let doc = "Finance Minister Omar Diaz has told reporters that the bank would close.";
+        assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
+        let doc = "The bank would close, Finance Minister Omar Diaz told reporters.";
+        assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
+        let doc = "Finance Minister Omar Diaz wrote that the bank would close.";
+        assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
     }
 
     #[test]

@@ -213,9 +213,16 @@ impl Lexicon {
                     lexicon.cue_ing.insert(form.clone());
                     lexicon.cue_ing.insert(head.clone());
                 }
-                if head.ends_with("ed") || (irregular.contains(&head) && !head.ends_with('s') && !head.ends_with("ing"))
+                let irregular_past = IRREGULAR
+                    .iter()
+                    .any(|(_, past, participle)| head == *past || head == *participle)
+                    && Some(head.as_str()) != lemma.split(' ').next();
+                if head.ends_with("ed")
+                    || irregular_past
+                    || (irregular.contains(&head) && !head.ends_with('s') && !head.ends_with("ing"))
                 {
                     lexicon.cue_past.insert(form.clone());
+                    lexicon.cue_past.insert(head.clone());
                 }
                 lexicon.max_words = lexicon.max_words.max(form.split(' ').count());
                 lexicon.cue_forms.entry(form).or_insert_with(|| lemma.clone());
@@ -248,6 +255,12 @@ impl Lexicon {
     /// Whether a cue form is a present participle ("saying").
     pub fn is_participle(&self, form: &str) -> bool {
         self.cue_ing.contains(lowercase(form).as_ref())
+    }
+
+    /// Whether a cue form is a past tense or past participle ("denied", "told", "written"): after
+    /// a form of "be" it is a passive.
+    pub fn is_past(&self, form: &str) -> bool {
+        self.cue_past.contains(lowercase(form).as_ref())
     }
 
     /// The event class and role of a verb form: "handed" → (event-send, Direct, "hand").
@@ -516,5 +529,11 @@ mod tests {
         assert_eq!(lexicon.document_kind("press release"), Some("document-statement"));
         assert_eq!(lexicon.document_kind("troops"), None);
         assert!(lexicon.is_participle("saying"));
+        for past in ["told", "written", "spoken", "denied", "said", "warned"] {
+            assert!(lexicon.is_past(past), "{past}");
+        }
+        for other in ["tell", "tells", "telling", "write", "deny"] {
+            assert!(!lexicon.is_past(other), "{other}");
+        }
     }
 }
