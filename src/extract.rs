@@ -15,7 +15,9 @@
 //!   opinion, …`; `speech/colon`: `X: "…"`; `speech/nominal`: `the statement by X that …`, `information from X
 //!   that …` (X asserts what `that` introduces, whoever reports it)
 //! - `speech/<stance>/that-clause`, `/quote`, `/clause` (`said Spain had …`), `/gerund` (`denies sending …`: the
-//!   speaker is the gerund's agent), `/object` (`denied reports that …`, `castigated these claims`),
+//!   speaker is the gerund's agent), `/object` (`denied reports that …`, `castigated these claims`; for a confirming, denying or
+//!   rejecting cue also `dismissed a report that …` → the report's clause, `rejected the allegations as baseless` →
+//!   the noun phrase),
 //!   `/complement` (`ruled out X`, `pledging to …`, `commented on …`): `X (has not) CUE (to Y) (PP) (that) …`
 //! - `speech/<stance>/participle`: `…, saying that …`, `… and warned that …` (the speaker of the sentence's
 //!   previous claim, or its main subject)
@@ -522,6 +524,33 @@ const REPORT_NOUNS: &[&str] = &[
     "allegation",
     "statements",
     "assertions",
+];
+/// Nouns for a claim that a cue can confirm, deny or reject as its object ("dismissed a report").
+const CLAIM_NOUNS: &[&str] = &[
+    "information",
+    "reports",
+    "report",
+    "claims",
+    "claim",
+    "allegations",
+    "allegation",
+    "statements",
+    "statement",
+    "assertions",
+    "assertion",
+    "accusations",
+    "accusation",
+    "charges",
+    "charge",
+    "rumours",
+    "rumour",
+    "rumors",
+    "rumor",
+    "suggestions",
+    "suggestion",
+    "speculation",
+    "story",
+    "stories",
 ];
 const MODALS: &[&str] = &["would", "could", "may", "might", "will", "should", "must", "can"];
 const QUALIFIERS: &[&str] = &[
@@ -2036,6 +2065,7 @@ impl<'a> Clauses<'a> {
         let mut anaphoric = false;
         let mut speaker_override: Option<(Who, Option<usize>)> = None;
         let mut cited = false;
+        let mut object_end: Option<usize> = None;
         if next == "that" {
             rule_kind = "that-clause";
             content_start = c + 1;
@@ -2050,7 +2080,15 @@ impl<'a> Clauses<'a> {
             gerund = true;
         } else if next == "to" && matches!(stance, Stance::Promise | Stance::Warn) {
             rule_kind = "infinitive";
-        } else if is(next, REPORT_NOUNS) || matches!(next, "these" | "those" | "such") {
+        } else if let Some(head) = self.claim_object(s, c, stance) {
+            // "denied reports that …", "dismissed a report that the army had left": the report's
+            // content clause; "rejected the allegations as baseless": the object noun phrase
+            rule_kind = "object";
+            match self.content_clause_of(s, head) {
+                Some(t) => content_start = t,
+                None => object_end = self.object_end(s, head),
+            }
+        } else if matches!(next, "these" | "those" | "such") {
             rule_kind = "object";
         } else if cue.lemma == "comment" && matches!(next, "on" | "about") {
             rule_kind = "topic";
@@ -2085,7 +2123,10 @@ impl<'a> Clauses<'a> {
             }
             rule_kind = "clause";
         }
-        let content_end = self.complement_end(s, content_start);
+        let mut content_end = self.complement_end(s, content_start);
+        if let Some(e) = object_end {
+            content_end = content_end.min(e);
+        }
         // "told X to leave", "urged Y to …": an order or a request, not a claim
         if matches!(cue.lemma.as_str(), "tell" | "ask" | "urge" | "advise" | "call on") && rule_kind == "complement" {
             let object_end = self.span_starting_at(s, content_start).map(|sp| sp.t1).or_else(|| {
@@ -2157,6 +2198,65 @@ impl<'a> Clauses<'a> {
             });
         }
         true
+    }
+
+    /// The head of a claim noun phrase at `c`, the object of a cue: a bare report noun ("reports",
+    /// "claims"), or for a cue that confirms, denies or rejects a determiner and up to three
+    /// modifiers before a claim noun ("a report", "the latest media reports", "these allegations").
+    fn claim_object(&self, s: usize, c: usize, stance: Stance) -> Option<usize> {
+        if is(self.w(s, c), REPORT_NOUNS) {
+            return Some(c);
+        }
+        if !matches!(stance, Stance::Deny | Stance::Reject | Stance::Confirm)
+            || !matches!(
+                self.w(s, c),
+                "a" | "an" | "the" | "his" | "her" | "their" | "its" | "these" | "those" | "such" | "any" | "all"
+            )
+        {
+            return None;
+        }
+        let mut k = c + 1;
+        while k < self.n(s) && k <= c + 4 {
+            let w = self.w(s, k);
+            if is(w, CLAIM_NOUNS) {
+                return Some(k);
+            }
+            if self.quoted[s][k] || is_punct(w) || is(w, AUX) || w == "that" || is(w, NEGATORS) {
+                return None;
+            }
+            if self.span_covering(s, k).is_none() && self.verbish(s, k) {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// The content clause of a claim noun at `head`: "reports (from the capital) that the army had
+    /// left" → the start of "the army had left"; not a relative clause ("a report that appeared …").
+    fn content_clause_of(&self, s: usize, head: usize) -> Option<usize> {
+        let mut k = head + 1;
+        while k < self.n(s) && k <= head + 8 {
+            let w = self.w(s, k);
+            if w == "that" {
+                return self.clause_starts(s, k + 1).then_some(k + 1);
+            }
+            if self.quoted[s][k]
+                || is_punct(w)
+                || is(w, AUX)
+                || (self.span_covering(s, k).is_none() && self.verbish(s, k))
+            {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// The end of the object noun phrase of a claim noun at `head`: before "as" ("rejected the
+    /// allegations as baseless") or a comma.
+    fn object_end(&self, s: usize, head: usize) -> Option<usize> {
+        (head + 1..self.n(s)).find(|&k| !self.quoted[s][k] && matches!(self.w(s, k), "as" | "," | ";"))
     }
 
     /// A prepositional phrase or an addressee between a cue and its complement ("in a statement",
@@ -3220,6 +3320,65 @@ mod tests {
         assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
         let doc = "Finance Minister Omar Diaz wrote that the bank would close.";
         assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
+    }
+
+    /// (speaker key, stance, polarity, content) of every attribution.
+    fn contents(doc: &str) -> Vec<(String, &'static str, &'static str, String)> {
+        let (extraction, resolution) = run(doc);
+        extraction
+            .attributions
+            .iter()
+            .map(|a| {
+                (
+                    resolution.entities[a.speaker].key.clone(),
+                    a.stance.as_str(),
+                    a.polarity.as_str(),
+                    a.content.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_dismissed_report_denies_its_content() {
+        let doc = "Finance Minister Omar Diaz dismissed a report that the army had left the capital, calling it \
+                   \"a fabrication\".";
+        let c = contents(doc);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(
+            (c[0].0.as_str(), c[0].1, c[0].2, c[0].3.as_str()),
+            ("omar-diaz", "deny", "negative", "the army had left the capital")
+        );
+        let doc = "Finance Minister Omar Diaz rejected the allegations as baseless.";
+        let c = contents(doc);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(
+            (c[0].0.as_str(), c[0].1, c[0].2, c[0].3.as_str()),
+            ("omar-diaz", "reject", "negative", "the allegations")
+        );
+        let doc =
+            "Finance Minister Omar Diaz denied the latest newspaper reports from the capital that the army had left.";
+        let c = contents(doc);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(
+            (c[0].1, c[0].2, c[0].3.as_str()),
+            ("deny", "negative", "the army had left")
+        );
+        // a relative clause after the noun is not the report's content
+        let doc = "Finance Minister Omar Diaz denied a report that appeared in a local newspaper.";
+        let c = contents(doc);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].3, "a report that appeared in a local newspaper");
+        // a report that is published or written, not disputed, is no claim of its author
+        assert!(contents("Finance Minister Omar Diaz published a report on the army.").is_empty());
+        // "said" keeps its whole complement: the report is not disputed
+        let doc = "Finance Minister Omar Diaz said a report that the army had left was accurate.";
+        let c = contents(doc);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(
+            (c[0].1, c[0].2, c[0].3.as_str()),
+            ("assert", "positive", "a report that the army had left was accurate")
+        );
     }
 
     #[test]
