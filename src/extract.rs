@@ -19,6 +19,8 @@
 //!   rejecting cue also `dismissed a report that …` → the report's clause, `rejected the allegations as baseless` →
 //!   the noun phrase),
 //!   `/complement` (`ruled out X`, `pledging to …`, `commented on …`): `X (has not) CUE (to Y) (PP) (that) …`
+//! - `speech/deny/relative`, `speech/reject/relative`: `a charge he has denied`, `claims which X rejected`, `the
+//!   charge of fraud, which he denies` (the relative clause's subject denies the noun phrase, or its content clause)
 //! - `speech/<stance>/participle`: `…, saying that …`, `… and warned that …` (the speaker of the sentence's
 //!   previous claim, or its main subject)
 //! - `speech/<stance>/cited-as-saying`: `Y cited X as saying that …`; `speech/assert/quoted-as-saying`: `X was
@@ -551,6 +553,25 @@ const CLAIM_NOUNS: &[&str] = &[
     "speculation",
     "story",
     "stories",
+];
+/// Claim nouns a relative clause can deny ("a charge he has denied", "allegations she denies").
+const RELATIVE_CLAIM_NOUNS: &[&str] = &[
+    "charge",
+    "charges",
+    "allegation",
+    "allegations",
+    "claim",
+    "claims",
+    "accusation",
+    "accusations",
+    "report",
+    "reports",
+    "suggestion",
+    "suggestions",
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
 ];
 const MODALS: &[&str] = &["would", "could", "may", "might", "will", "should", "must", "can"];
 const QUALIFIERS: &[&str] = &[
@@ -1465,6 +1486,7 @@ impl<'a> Clauses<'a> {
         self.according_to(s, out, &mut claimed);
         self.fronted(s, out, &mut claimed);
         self.nominal(s, out, &mut claimed);
+        self.relative_denial(s, out, &mut claimed);
         // content spans claimed so far: cues inside them are nested speech, left alone
         let mut i = 0;
         while i < n {
@@ -2304,6 +2326,7 @@ impl<'a> Clauses<'a> {
                 | "something"
                 | "nothing"
                 | "anything"
+                | "everything"
                 | "building"
                 | "morning"
                 | "evening"
@@ -2418,6 +2441,170 @@ impl<'a> Clauses<'a> {
             out.push(found);
             claimed.insert(i);
         }
+    }
+
+    /// "a charge he has denied", "allegations she denies", "claims which the ministry rejected",
+    /// "the charge of fraud, which he denies": a relative clause whose verb denies or rejects the
+    /// claim noun it modifies. The clause's subject speaks; the content is the noun phrase (with
+    /// its complement, or an earlier phrase of the sentence with the same noun and a complement:
+    /// "on a charge of fraud, a charge he has denied"), or the noun's content clause.
+    fn relative_denial(&self, s: usize, out: &mut Vec<Found>, claimed: &mut BTreeSet<usize>) {
+        let n = self.n(s);
+        for r in 1..n {
+            if self.quoted[s][r] || claimed.contains(&r) {
+                continue;
+            }
+            // the antecedent: the claim noun before the relative clause starting at `r`
+            let prev = self.w(s, r - 1);
+            let (head, np_end) = if is(prev, RELATIVE_CLAIM_NOUNS) {
+                // "allegations she denies"
+                (r - 1, r)
+            } else if matches!(prev, "which" | "that") && r >= 3 {
+                // "claims which the ministry rejected", "the charge of fraud, which he denies",
+                // "the allegation that he took bribes, which he denies": the nearest claim noun
+                let comma = self.w(s, r - 2) == ",";
+                if prev == "that" && comma {
+                    continue;
+                }
+                let np_end = if comma { r - 2 } else { r - 1 };
+                let Some(h) = (r.saturating_sub(16)..np_end)
+                    .rev()
+                    .find(|&k| is(self.w(s, k), RELATIVE_CLAIM_NOUNS) && !self.quoted[s][k])
+                else {
+                    continue;
+                };
+                let complement = h + 1 == np_end || self.w(s, h + 1) == "of" || (comma && self.w(s, h + 1) == "that");
+                if !complement || (h + 1..np_end).any(|k| is_punct(self.w(s, k)) || self.quoted[s][k]) {
+                    continue;
+                }
+                (h, np_end)
+            } else {
+                continue;
+            };
+            // the relative clause: SUBJECT (aux|adv)* CUE, the cue without an object of its own
+            let Some(speaker) = self.noun_phrase_after(s, r) else {
+                continue;
+            };
+            let mut v = speaker.t1;
+            while v < n && (is(self.w(s, v), AUX) || is(self.w(s, v), ADVERBS) || is(self.w(s, v), NEGATORS)) {
+                v += 1;
+            }
+            if (speaker.t1..v).any(|k| is(self.w(s, k), NEGATORS)) || self.passive(s, speaker.t1, v) {
+                continue;
+            }
+            let rest: Vec<&str> = (v..n.min(v + 4)).map(|x| self.w(s, x)).collect();
+            let Some((cue, len)) = self.lex.cue_at(&rest) else {
+                continue;
+            };
+            if !matches!(cue.stance, Stance::Deny | Stance::Reject) || self.lex.is_participle(self.w(s, v)) {
+                continue;
+            }
+            let after = v + len;
+            let next = self.w(s, after);
+            let ends = after >= n
+                || (is_punct(next) && !is_quote(next))
+                || matches!(
+                    next,
+                    "and" | "but" | "as" | "in" | "on" | "at" | "during" | "since" | "ever" | "through" | "before"
+                )
+                || is(next, ADVERBS)
+                || self.date_covering(s, after).is_some();
+            if !ends {
+                continue;
+            }
+            let Some((c0, c1)) = self.denied_claim(s, head, np_end) else {
+                continue;
+            };
+            let rule = rule_for(cue.stance, "relative");
+            let mut found = self.simple(s, speaker, v, after, cue.stance, (c0, c1), rule);
+            found.confidence = 0.7;
+            out.push(found);
+            claimed.extend(v..after);
+        }
+    }
+
+    /// The claim a relative clause denies: the content clause of the noun at `head` ("the
+    /// allegation that he took bribes, which he denies"), else its noun phrase from its determiner
+    /// to `np_end`; a bare noun phrase ("a charge he denied") stands for an earlier phrase of the
+    /// sentence with the same noun and a complement ("a charge of fraud").
+    fn denied_claim(&self, s: usize, head: usize, np_end: usize) -> Option<(usize, usize)> {
+        if let Some(t) = self.content_clause_of(s, head)
+            && t < np_end
+        {
+            return Some((t, np_end));
+        }
+        let start = self.determiner_start(s, head);
+        if np_end > head + 1 {
+            return Some((start, np_end));
+        }
+        let stem = |w: &str| w.trim_end_matches('s').to_string();
+        let noun = stem(self.w(s, head));
+        let earlier = (0..start)
+            .rev()
+            .find(|&k| stem(self.w(s, k)) == noun && matches!(self.w(s, k + 1), "of" | "that"));
+        if let Some(k) = earlier {
+            if let Some(t) = self.content_clause_of(s, k) {
+                let end = (t..start).find(|&x| is_punct(self.w(s, x))).unwrap_or(start);
+                return (end > t + 1).then_some((t, end));
+            }
+            let end = (k + 2..start)
+                .find(|&x| is_punct(self.w(s, x)) || (self.span_covering(s, x).is_none() && self.verbish(s, x)))
+                .unwrap_or(start);
+            if end > k + 2 {
+                return Some((self.determiner_start(s, k), end));
+            }
+        }
+        Some((start, np_end))
+    }
+
+    /// The first token of the noun phrase whose head is at `head`: its determiner, or the first of
+    /// up to three modifiers before it ("sex crime allegations").
+    fn determiner_start(&self, s: usize, head: usize) -> usize {
+        let mut start = head;
+        while start > 0 && head - start < 4 {
+            let w = self.w(s, start - 1);
+            if matches!(
+                w,
+                "a" | "an" | "the" | "his" | "her" | "their" | "its" | "these" | "those" | "such" | "any" | "all"
+            ) {
+                return start - 1;
+            }
+            if is_punct(w)
+                || is(w, AUX)
+                || matches!(
+                    w,
+                    "of" | "in" | "on" | "over" | "for" | "to" | "with" | "by" | "from" | "and" | "that"
+                )
+                || (self.span_covering(s, start - 1).is_none() && self.verbish(s, start - 1))
+            {
+                break;
+            }
+            start -= 1;
+        }
+        // no determiner: lowercase modifiers only, and not the verb after a subject ("Diaz faces
+        // sex crime allegations")
+        let mut start = head;
+        while start > 0 && head - start < 2 {
+            let k = start - 1;
+            let w = self.w(s, k);
+            let after_subject = k > 0 && (self.span_ending_at(s, k).is_some() || is(self.w(s, k - 1), PRONOUNS));
+            if is_punct(w)
+                || is_capitalized(self.raw(s, k))
+                || self.span_covering(s, k).is_some()
+                || is(w, AUX)
+                || is(w, PRONOUNS)
+                || matches!(
+                    w,
+                    "of" | "in" | "on" | "over" | "for" | "to" | "with" | "by" | "from" | "and" | "that"
+                )
+                || self.verbish(s, k)
+                || after_subject
+            {
+                break;
+            }
+            start = k;
+        }
+        start
     }
 
     // -----------------------------------------------------------------------------------------
@@ -3169,6 +3356,7 @@ fn rule_for(stance: Stance, kind: &str) -> &'static str {
                     (Stance::$s, "clause") => concat!("speech/", $name, "/clause"),
                     (Stance::$s, "participle") => concat!("speech/", $name, "/participle"),
                     (Stance::$s, "cited-as-saying") => concat!("speech/", $name, "/cited-as-saying"),
+                    (Stance::$s, "relative") => concat!("speech/", $name, "/relative"),
                     (Stance::$s, _) => concat!("speech/", $name, "/complement"),
                 )*
             }
@@ -3379,6 +3567,66 @@ mod tests {
             (c[0].1, c[0].2, c[0].3.as_str()),
             ("assert", "positive", "a report that the army had left was accurate")
         );
+    }
+
+    #[test]
+    fn a_relative_clause_denies_the_claim_it_modifies() {
+        let one = |doc: &str| {
+            let c = contents(doc);
+            assert_eq!(c.len(), 1, "{doc}: {c:?}");
+            let (speaker, stance, polarity, content) = &c[0];
+            (speaker.clone(), *stance, *polarity, content.clone())
+        };
+        let doc =
+            "Finance Minister Omar Diaz faces extradition to Freedonia on a charge of fraud, a charge he has denied.";
+        assert_eq!(
+            one(doc),
+            ("omar-diaz".into(), "deny", "negative", "a charge of fraud".into())
+        );
+        let doc = "Finance Minister Omar Diaz spoke on Monday. He faces corruption allegations he denies.";
+        assert_eq!(
+            one(doc),
+            ("omar-diaz".into(), "deny", "negative", "corruption allegations".into())
+        );
+        let doc = "The Daily Planet printed claims which the Finance Ministry of Freedonia rejected.";
+        let (speaker, stance, polarity, content) = one(doc);
+        assert!(speaker.contains("finance-ministry"), "{speaker}");
+        assert_eq!((stance, polarity, content.as_str()), ("reject", "negative", "claims"));
+        let doc = "Finance Minister Omar Diaz faces the charge of bribery, which he strongly denies.";
+        assert_eq!(
+            one(doc),
+            ("omar-diaz".into(), "deny", "negative", "the charge of bribery".into())
+        );
+        let doc = "Foreign Minister Anna Berg faced the accusations of fraud that she denied in court.";
+        assert_eq!(
+            one(doc),
+            (
+                "anna-berg".into(),
+                "deny",
+                "negative",
+                "the accusations of fraud".into()
+            )
+        );
+        let doc = "Finance Minister Omar Diaz faces the allegation that he took bribes, which he denies.";
+        assert_eq!(
+            one(doc),
+            ("omar-diaz".into(), "deny", "negative", "he took bribes".into())
+        );
+        // near misses: a denial with an object of its own, a negated denial, a passive
+        let doc = "Finance Minister Omar Diaz read the report. In the report he denies any wrongdoing.";
+        let c = contents(doc);
+        assert!(c.iter().all(|x| x.3 == "any wrongdoing"), "{c:?}");
+        for doc in [
+            "Finance Minister Omar Diaz faces a charge of fraud, a charge he has not denied.",
+            "Finance Minister Omar Diaz faces a charge of fraud, which was denied by his lawyer.",
+            "Finance Minister Omar Diaz said the charges were a surprise.",
+        ] {
+            assert!(
+                contents(doc).iter().all(|x| x.1 != "deny"),
+                "{doc}: {:?}",
+                contents(doc)
+            );
+        }
     }
 
     #[test]
