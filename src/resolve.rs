@@ -9,7 +9,9 @@
 //! data-listed short forms join their country or organization (`resolve/abbreviation`: "AP",
 //! "U.S."); other data-listed names (`resolve/alias`: "Russian Federation"); demonym phrases join
 //! their country or bloc (`resolve/demonym`: "the American side", "Western countries");
-//! affiliations written inside a mention name their entity (`resolve/affiliation`).
+//! affiliations written inside a mention name their entity (`resolve/affiliation`); an unnamed role
+//! in the headline ("Agency founder denies …") joins the one person of the article whose role and
+//! affiliation match all its words (`resolve/headline-role`).
 //!
 //! Metonymy (`resolve/metonymy`): a national capital used as an actor ("Warsaw said", "sent to
 //! Paris", "between Warsaw and Paris") and a seat of government that acts ("the White
@@ -197,6 +199,7 @@ pub fn resolve_document(text: &str, sentences: &[Sentence], mentions: &[Mention]
         mention_entity.push(e);
     }
     r.merge_acronyms(&mut mention_entity);
+    r.merge_headline_roles(mentions, &mut mention_entity);
     Resolution {
         entities: r.entities,
         mention_entity,
@@ -615,45 +618,121 @@ impl Resolver<'_> {
                 i += 1;
                 continue;
             };
-            let from = self.entities.remove(i);
-            self.by_key.remove(&from.key);
-            let j = if j > i { j - 1 } else { j };
-            for me in mention_entity.iter_mut() {
-                if *me == i {
-                    *me = j;
-                } else if *me > i {
-                    *me -= 1;
-                }
+            self.merge_entity(i, j, "resolve/abbreviation", mention_entity);
+        }
+    }
+
+    /// Merges entity `i` into entity `j`: its mentions, aliases, roles and merge evidence, with
+    /// the merge of its label recorded under `rule`.
+    fn merge_entity(&mut self, i: usize, j: usize, rule: &'static str, mention_entity: &mut [usize]) {
+        let from = self.entities.remove(i);
+        self.by_key.remove(&from.key);
+        let j = if j > i { j - 1 } else { j };
+        for me in mention_entity.iter_mut() {
+            if *me == i {
+                *me = j;
+            } else if *me > i {
+                *me -= 1;
             }
-            for v in self.by_key.values_mut() {
-                if *v > i {
-                    *v -= 1;
-                }
+        }
+        for v in self.by_key.values_mut() {
+            if *v > i {
+                *v -= 1;
             }
-            let into_key = self.entities[j].key.clone();
-            for e in &mut self.entities {
-                if e.affiliation.as_deref() == Some(from.key.as_str()) {
-                    e.affiliation = Some(into_key.clone());
-                }
+        }
+        let into_key = self.entities[j].key.clone();
+        for e in &mut self.entities {
+            if e.affiliation.as_deref() == Some(from.key.as_str()) {
+                e.affiliation = Some(into_key.clone());
             }
-            let into = &mut self.entities[j];
-            for a in &from.aliases {
-                into.aliases.insert(a.clone());
+        }
+        let into = &mut self.entities[j];
+        for a in &from.aliases {
+            into.aliases.insert(a.clone());
+        }
+        into.roles.extend(from.roles);
+        let evidence = from.merges.iter().find(|x| x.alias == from.label).cloned();
+        into.merges
+            .extend(from.merges.into_iter().filter(|x| x.alias != from.label));
+        let mut ev = evidence.unwrap_or(Merge {
+            alias: from.label.clone(),
+            rule: "",
+            sentence: 0,
+            start: 0,
+            end: 0,
+        });
+        ev.rule = rule;
+        ev.alias = from.label;
+        into.merges.push(ev);
+    }
+
+    /// "Agency founder denies …": an unnamed role written in the headline (no article, named
+    /// nowhere else) is the one person of the article whose role and affiliation match all its
+    /// words ("X, the founder of the Y Press Agency"); with no such person or several, it stays.
+    fn merge_headline_roles(&mut self, mentions: &[Mention], mention_entity: &mut [usize]) {
+        let Some(first) = self.sentences.first() else {
+            return;
+        };
+        let headline = self.sentences.get(1).is_some_and(|next| {
+            self.text
+                .get(first.end..next.start)
+                .is_some_and(|gap| gap.contains('\n'))
+        });
+        if !headline {
+            return;
+        }
+        for (mi, m) in mentions.iter().enumerate() {
+            if m.sentence != 0 || m.rule != "mention/role-only" || m.kind != EntityKind::Person {
+                continue;
             }
-            into.roles.extend(from.roles);
-            let evidence = from.merges.iter().find(|x| x.alias == from.label).cloned();
-            into.merges
-                .extend(from.merges.into_iter().filter(|x| x.alias != from.label));
-            let mut ev = evidence.unwrap_or(Merge {
-                alias: from.label.clone(),
-                rule: "",
-                sentence: 0,
-                start: 0,
-                end: 0,
-            });
-            ev.rule = "resolve/abbreviation";
-            ev.alias = from.label;
-            into.merges.push(ev);
+            let lower = m.text.to_lowercase();
+            let words: Vec<&str> = lower.split_whitespace().collect();
+            if words.is_empty() || matches!(words[0], "a" | "an" | "the" | "one") || words.len() > 4 {
+                continue;
+            }
+            let e = mention_entity[mi];
+            if mention_entity
+                .iter()
+                .zip(mentions)
+                .any(|(&x, other)| x == e && other.sentence != 0)
+            {
+                continue;
+            }
+            let (roles, modifiers): (Vec<&str>, Vec<&str>) = words.iter().partition(|w| is_person_noun(w));
+            if roles.is_empty() {
+                continue;
+            }
+            let named = |j: usize| {
+                mention_entity
+                    .iter()
+                    .zip(mentions)
+                    .any(|(&x, other)| x == j && other.rule != "mention/role-only" && other.sentence != 0)
+            };
+            let candidates: Vec<usize> = (0..self.entities.len())
+                .filter(|&j| j != e && self.entities[j].kind == EntityKind::Person && named(j))
+                .filter(|&j| {
+                    let ent = &self.entities[j];
+                    let role_text = ent.roles.iter().map(|r| r.to_lowercase()).collect::<Vec<_>>().join(" ");
+                    let context = format!(
+                        "{role_text} {} {}",
+                        ent.affiliation.clone().unwrap_or_default().replace('-', " "),
+                        ent.aliases
+                            .iter()
+                            .map(|a| a.to_lowercase())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    );
+                    roles
+                        .iter()
+                        .all(|w| role_text.split_whitespace().any(|r| same_role(r, w)))
+                        && modifiers
+                            .iter()
+                            .all(|w| context.split(|c: char| !c.is_alphanumeric()).any(|x| x == *w))
+                })
+                .collect();
+            if let [j] = candidates[..] {
+                self.merge_entity(e, j, "resolve/headline-role", mention_entity);
+            }
         }
     }
 }
