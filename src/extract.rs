@@ -554,6 +554,21 @@ const CLAIM_NOUNS: &[&str] = &[
     "story",
     "stories",
 ];
+/// Cues whose first object is the one spoken to ("warned the board that …").
+const ADDRESSEE_CUES: &[&str] = &[
+    "tell",
+    "inform",
+    "notify",
+    "assure",
+    "warn",
+    "brief",
+    "advise",
+    "caution",
+    "alert",
+    "forewarn",
+    "promise",
+    "guarantee",
+];
 /// Claim nouns a relative clause can deny ("a charge he has denied", "allegations she denies").
 const RELATIVE_CLAIM_NOUNS: &[&str] = &[
     "charge",
@@ -1288,10 +1303,20 @@ impl<'a> Clauses<'a> {
     /// expressions to the noun phrase.
     fn subject_of(&self, s: usize, v: usize) -> Option<(Who, Vec<Who>)> {
         let mut j = v;
+        // "X, on October 18, 2008(,) said": a date in commas between subject and verb
+        let mut dated_comma = false;
         while j > 0 {
             let w = self.w(s, j - 1);
             if let Some((t0, _, _)) = self.date_covering(s, j - 1) {
                 j = *t0;
+                if j > 0 && matches!(self.w(s, j - 1), "on" | "in" | "since") {
+                    j -= 1;
+                }
+                dated_comma = j > 1 && self.w(s, j - 1) == ",";
+                continue;
+            }
+            if w == "," && j >= 2 && self.date_covering(s, j - 2).is_some() {
+                j -= 1;
                 continue;
             }
             if (is(w, AUX) && w != "'s") || is(w, ADVERBS) || is(w, NEGATORS) {
@@ -1334,6 +1359,7 @@ impl<'a> Clauses<'a> {
         }
         let first = match self.noun_phrase_before(s, j) {
             Some(first) => first,
+            None if dated_comma && self.w(s, j - 1) == "," => self.noun_phrase_before(s, j - 1)?,
             // "The Allies and Xland have …" with the second name unrecognized
             None if j >= 3 && is_capitalized(self.raw(s, j - 1)) && self.w(s, j - 2) == "and" => {
                 let span = self.span_ending_at(s, j - 2)?;
@@ -2078,6 +2104,13 @@ impl<'a> Clauses<'a> {
                 c = end;
                 continue;
             }
+            // "warned the board members that", "informs the school community that": the addressee
+            if is(cue.lemma.as_str(), ADDRESSEE_CUES)
+                && let Some(end) = self.addressee_before_that(s, c)
+            {
+                c = end;
+                continue;
+            }
             break;
         }
         let next = self.w(s, c);
@@ -2310,6 +2343,43 @@ impl<'a> Clauses<'a> {
                 return (k > c + 1).then_some(k);
             }
             if self.quoted[s][k] || is(w, AUX) || (self.verbish(s, k) && self.span_covering(s, k).is_none()) {
+                return None;
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// A noun phrase of up to five words addressed by a cue, ending right before "that": its end.
+    fn addressee_before_that(&self, s: usize, c: usize) -> Option<usize> {
+        let determiner = matches!(
+            self.w(s, c),
+            "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "my" | "this" | "these" | "those" | "all"
+        );
+        if !determiner && self.span_starting_at(s, c).is_none() {
+            return None;
+        }
+        let mut k = c + 1;
+        while k < self.n(s) && k <= c + 5 {
+            let w = self.w(s, k);
+            if w == "that" {
+                // not a relative clause: "told the story of the bank that had closed"
+                let next = self.w(s, k + 1);
+                let relative = is(next, AUX) || is(next, NEGATORS) || self.verbish(s, k + 1);
+                return (k > c + 1 && !relative).then_some(k);
+            }
+            // what is told, not who is told
+            if matches!(
+                w,
+                "story" | "stories" | "truth" | "tale" | "news" | "joke" | "lie" | "lies"
+            ) {
+                return None;
+            }
+            if self.quoted[s][k]
+                || is_punct(w)
+                || is(w, AUX)
+                || (self.span_covering(s, k).is_none() && self.verbish(s, k))
+            {
                 return None;
             }
             k += 1;
@@ -3657,6 +3727,40 @@ mod tests {
         let doc = "Company founder denies fraud charges\n\nOmar Diaz, the founder of the Freedonia Trading Company, \
                    said the charges were old.";
         assert!(has(doc, "omar-diaz", "deny", "negative"), "{:?}", claims(doc));
+    }
+
+    #[test]
+    fn an_addressee_before_that_and_a_date_between_subject_and_cue() {
+        let one = |doc: &str| {
+            let c = contents(doc);
+            assert_eq!(c.len(), 1, "{doc}: {c:?}");
+            let (speaker, stance, polarity, content) = &c[0];
+            (speaker.clone(), *stance, *polarity, content.clone())
+        };
+        let doc = "Finance Minister Omar Diaz informs the school community that the bank had closed.";
+        assert_eq!(
+            one(doc),
+            ("omar-diaz".into(), "report", "positive", "the bank had closed".into())
+        );
+        let doc = "Finance Minister Omar Diaz warned the board members that prices would rise.";
+        assert_eq!(
+            one(doc),
+            ("omar-diaz".into(), "warn", "positive", "prices would rise".into())
+        );
+        // a relative "that" after the object is no content clause
+        let doc = "Finance Minister Omar Diaz told the story of the bank that had closed.";
+        assert_ne!(one(doc).3, "had closed");
+        let doc = "The Finance Ministry of Freedonia, on October 18, 2008 accused the bank of fraud.";
+        let (speaker, stance, polarity, _) = one(doc);
+        assert!(speaker.contains("finance-ministry"), "{speaker}");
+        assert_eq!((stance, polarity), ("accuse", "positive"));
+        let doc = "The Finance Ministry of Freedonia, on Monday, denied that the bank had closed.";
+        let (speaker, stance, polarity, content) = one(doc);
+        assert!(speaker.contains("finance-ministry"), "{speaker}");
+        assert_eq!(
+            (stance, polarity, content.as_str()),
+            ("deny", "negative", "the bank had closed")
+        );
     }
 
     #[test]
