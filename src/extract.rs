@@ -2472,8 +2472,16 @@ impl<'a> Clauses<'a> {
                     best = Some(candidate);
                 }
             }
-            if let Some((_, _, entity)) = best {
-                found[i].speaker.entity = entity;
+            // unless the resolver's person is named after that speech, in a sentence between
+            // ("X said …. The comments were made by Y. He responded …": Y)
+            let resolved = found[i].speaker.entity;
+            if let Some((distance, _, entity)) = best {
+                let named_between = self.kind(resolved) == EntityKind::Person
+                    && resolved != entity
+                    && (s + 1 - distance..s).any(|b| self.spans[b].iter().any(|sp| sp.entity == resolved));
+                if !named_between {
+                    found[i].speaker.entity = entity;
+                }
             }
         }
     }
@@ -3760,6 +3768,25 @@ mod tests {
         assert_eq!(
             (stance, polarity, content.as_str()),
             ("deny", "negative", "the bank had closed")
+        );
+    }
+
+    #[test]
+    fn a_pronoun_speaker_named_after_the_previous_speech_keeps_the_resolver_answer() {
+        let doc = "Finance Minister Omar Diaz informs the board that the bank had closed. The remarks were made by \
+                   Karl Lund, a bank clerk. When asked about it, he responded \"The bank is open.\"";
+        let c = contents(doc);
+        assert!(
+            c.iter().any(|x| x.0 == "karl-lund" && x.3.contains("The bank is open")),
+            "{c:?}"
+        );
+        // with no one named in between, the previous speaker still speaks
+        let doc = "Finance Minister Omar Diaz informs the board that the bank had closed. When asked about it, he \
+                   responded \"The bank is open.\"";
+        let c = contents(doc);
+        assert!(
+            c.iter().any(|x| x.0 == "omar-diaz" && x.3.contains("The bank is open")),
+            "{c:?}"
         );
     }
 
