@@ -2309,9 +2309,14 @@ impl<'a> Clauses<'a> {
     }
 
     /// The end of the object noun phrase of a claim noun at `head`: before "as" ("rejected the
-    /// allegations as baseless") or a comma.
+    /// allegations as baseless") or a comma; a quoted "as" phrase stays with it, as the speaker's
+    /// words ("castigated these claims as \"empty\"").
     fn object_end(&self, s: usize, head: usize) -> Option<usize> {
-        (head + 1..self.n(s)).find(|&k| !self.quoted[s][k] && matches!(self.w(s, k), "as" | "," | ";"))
+        let end = (head + 1..self.n(s)).find(|&k| !self.quoted[s][k] && matches!(self.w(s, k), "as" | "," | ";"))?;
+        if self.w(s, end) == "as" && is_quote(self.w(s, end + 1)) {
+            return (end + 2..self.n(s)).find(|&k| !self.quoted[s][k] && matches!(self.w(s, k), "," | ";"));
+        }
+        Some(end)
     }
 
     /// A prepositional phrase or an addressee between a cue and its complement ("in a statement",
@@ -3622,6 +3627,13 @@ mod tests {
             (c[0].0.as_str(), c[0].1, c[0].2, c[0].3.as_str()),
             ("omar-diaz", "reject", "negative", "the allegations")
         );
+        // a quoted "as" phrase is the speaker's words and stays
+        let doc = "Finance Minister Omar Diaz dismissed the claims as \"pure fiction\", saying the bank was open.";
+        let (extraction, _) = run(doc);
+        let a = &extraction.attributions[0];
+        assert_eq!((a.stance, a.polarity), (Stance::Deny, Polarity::Negative));
+        assert_eq!(a.content, "the claims as \"pure fiction\"");
+        assert_eq!(a.quote.as_deref(), Some("pure fiction"));
         let doc =
             "Finance Minister Omar Diaz denied the latest newspaper reports from the capital that the army had left.";
         let c = contents(doc);
