@@ -2647,6 +2647,24 @@ impl<'a> Clauses<'a> {
                 return Some((self.determiner_start(s, k), end));
             }
         }
+        // "he was accused of fraud, a charge he denies": what he is accused of
+        if start > 1 && self.w(s, start - 1) == "," {
+            let comma = start - 1;
+            let of = (comma.saturating_sub(10)..comma).rev().find(|&k| {
+                k > 0
+                    && matches!(self.w(s, k), "of" | "with")
+                    && matches!(
+                        self.w(s, k - 1),
+                        "accused" | "charged" | "suspected" | "convicted" | "indicted" | "guilty"
+                    )
+            });
+            if let Some(k) = of
+                && comma > k + 1
+                && !(k + 1..comma).any(|x| is_punct(self.w(s, x)) || self.quoted[s][x])
+            {
+                return Some((k + 1, comma));
+            }
+        }
         Some((start, np_end))
     }
 
@@ -3683,6 +3701,8 @@ mod tests {
             one(doc),
             ("omar-diaz".into(), "deny", "negative", "a charge of fraud".into())
         );
+        let doc = "Finance Minister Omar Diaz spoke on Monday. He had been accused of fraud, a charge he has denied.";
+        assert_eq!(one(doc), ("omar-diaz".into(), "deny", "negative", "fraud".into()));
         let doc = "Finance Minister Omar Diaz spoke on Monday. He faces corruption allegations he denies.";
         assert_eq!(
             one(doc),
