@@ -5,7 +5,7 @@
 //! Within a document: a surname joins the most recent person with that surname, else the first
 //! later one (`resolve/surname`; two different full names stay two people); spelling variants of
 //! one key join (`resolve/transliteration`); a short form joins the longer organization name it
-//! ends (`resolve/short-form`: "Foreign Ministry"); an acronym joins the name it abbreviates and
+//! ends or heads (`resolve/short-form`: "Foreign Ministry", "the Church" of "Church of X"); an acronym joins the name it abbreviates and
 //! data-listed short forms join their country or organization (`resolve/abbreviation`: "AP",
 //! "U.S."); other data-listed names (`resolve/alias`: "Russian Federation"); demonym phrases join
 //! their country or bloc (`resolve/demonym`: "the American side", "Western countries");
@@ -525,10 +525,15 @@ impl Resolver<'_> {
             }
             return e;
         }
-        // a short form joins the longer name it ends: "Foreign Ministry" → "Russian Foreign Ministry"
+        // a short form joins the longer name it ends ("Foreign Ministry" → "Russian Foreign
+        // Ministry") or whose head it is ("the Church" → "Church of Scientology")
         let lower = m.name.to_lowercase();
         let short = self.entities.iter().rposition(|x| {
-            x.kind == EntityKind::Organization && x.label.to_lowercase().ends_with(&format!(" {lower}"))
+            let label = x.label.to_lowercase();
+            x.kind == EntityKind::Organization
+                && (label.ends_with(&format!(" {lower}"))
+                    || label.starts_with(&format!("{lower} of "))
+                    || label.starts_with(&format!("{lower} for ")))
         });
         if let Some(e) = short {
             self.add_alias(e, &m.name, "resolve/short-form", m);
@@ -1454,6 +1459,12 @@ mod tests {
         );
         let e = entity(&r, "polish-foreign-ministry");
         assert!(e.aliases.contains("Foreign Ministry"));
+        let (_, _, r) = run("The Church of Saint Olaf objected. The Church later said more.");
+        assert!(
+            entity(&r, "church-of-saint-olaf").aliases.contains("Church"),
+            "{:#?}",
+            r.entities
+        );
         assert_eq!(e.country_code.as_deref(), Some("PL"));
         let (_, m, r) = run("ROME (NPA) — NPA editor Ivan Hok wrote. \"No,\" he told the National Press Agency.");
         let e = entity(&r, "national-press-agency");
