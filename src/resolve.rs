@@ -200,6 +200,7 @@ pub fn resolve_document(text: &str, sentences: &[Sentence], mentions: &[Mention]
     }
     r.merge_acronyms(&mut mention_entity);
     r.merge_headline_roles(mentions, &mut mention_entity);
+    r.inherit_countries();
     Resolution {
         entities: r.entities,
         mention_entity,
@@ -207,6 +208,33 @@ pub fn resolve_document(text: &str, sentences: &[Sentence], mentions: &[Mention]
 }
 
 impl Resolver<'_> {
+    /// A person or group takes the country of what it is affiliated with ("Russian Deputy
+    /// Foreign Minister X" → the Russian Foreign Ministry → RU), up to two affiliations away.
+    fn inherit_countries(&mut self) {
+        for i in 0..self.entities.len() {
+            if !matches!(self.entities[i].kind, EntityKind::Person | EntityKind::Group)
+                || self.entities[i].country_code.is_some()
+            {
+                continue;
+            }
+            let mut at = i;
+            for _ in 0..2 {
+                let Some(&next) = self.entities[at]
+                    .affiliation
+                    .as_ref()
+                    .and_then(|key| self.by_key.get(key))
+                else {
+                    break;
+                };
+                if let Some(code) = self.entities[next].country_code.clone() {
+                    self.entities[i].country_code = Some(code);
+                    break;
+                }
+                at = next;
+            }
+        }
+    }
+
     fn get_or_create(&mut self, key: String, label: &str, kind: EntityKind) -> usize {
         if let Some(&i) = self.by_key.get(&key) {
             return i;
@@ -1552,6 +1580,11 @@ mod tests {
             got.map(|(e, rule)| (r.entities[e].key.as_str(), rule)),
             Some(("marek-nowak", "resolve/pronoun"))
         );
+        // role, affiliation and, through it, country are split off the title
+        let nowak = entity(&r, "marek-nowak");
+        assert_eq!(nowak.roles.iter().collect::<Vec<_>>(), ["Foreign Minister"]);
+        assert_eq!(nowak.affiliation.as_deref(), Some("polish-foreign-ministry"));
+        assert_eq!(nowak.country_code.as_deref(), Some("PL"));
     }
 
     #[test]
