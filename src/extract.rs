@@ -339,6 +339,7 @@ pub fn extract(
     for s in 0..sentences.len() {
         clauses.speech(s, &mut found);
     }
+    clauses.following_quotes(&mut found);
     clauses.prefer_previous_speaker(&mut found);
     let mut attributions = clauses.finish(found);
     attributions.sort_by(|a, b| {
@@ -1453,9 +1454,10 @@ impl<'a> Clauses<'a> {
             }
             let w = self.w(s, i);
             let next: Vec<&str> = (i + 1..n.min(i + 4)).map(|k| self.w(s, k)).collect();
-            if let (true, Some((cue, _))) = (w == "and" || w == ",", self.lex.cue_at(&next)) {
+            if let (true, Some((cue, _))) = (w == "and" || w == "but" || w == ",", self.lex.cue_at(&next)) {
                 let after = i + 1 + cue.lemma.split(' ').count();
-                if w == "and" && self.w(s, after) != "," || w == "," && self.lex.is_participle(next[0]) {
+                if (w == "and" || w == "but") && self.w(s, after) != "," || w == "," && self.lex.is_participle(next[0])
+                {
                     return i;
                 }
             }
@@ -1618,7 +1620,9 @@ impl<'a> Clauses<'a> {
                 if w == "," && self.lex.is_participle(self.w(s, tail + 1)) || w == "." && tail + 1 >= n {
                     break;
                 }
-                let inflected_cue = self.lex.cue(w).is_some_and(|c| c.lemma != w);
+                // "-ing" is a verb only after an auxiliary ("at the daily briefing" is a place)
+                let inflected_cue = self.lex.cue(w).is_some_and(|c| c.lemma != w)
+                    && (!w.ends_with("ing") || is(self.w(s, tail.saturating_sub(1)), AUX));
                 let finite = (is(w, AUX) && w != "'s")
                     || (w.ends_with("ed") && !is_capitalized(self.raw(s, tail)))
                     || inflected_cue;
@@ -2178,6 +2182,29 @@ impl<'a> Clauses<'a> {
             }
             rule_kind = "clause";
         }
+        // "said at the daily briefing.", "told reporters in Brasilia.": a place or time, not what
+        // was said (the content is elsewhere: a quote before the cue, or none)
+        if rule_kind == "complement"
+            && matches!(
+                next,
+                "in" | "on"
+                    | "at"
+                    | "during"
+                    | "via"
+                    | "through"
+                    | "over"
+                    | "after"
+                    | "before"
+                    | "while"
+                    | "from"
+                    | "with"
+                    | "by"
+                    | "outside"
+                    | "inside"
+            )
+        {
+            return false;
+        }
         let mut content_end = self.complement_end(s, content_start);
         if let Some(e) = object_end {
             content_end = content_end.min(e);
@@ -2199,7 +2226,7 @@ impl<'a> Clauses<'a> {
             // the intermediary is the subject of "cited"
             let via = self.subject_of(s, c0).map(|(w, _)| w.entity);
             (who, Vec::new(), via)
-        } else if participle || (c0 > 0 && self.w(s, c0 - 1) == "and") {
+        } else if participle || (c0 > 0 && matches!(self.w(s, c0 - 1), "and" | "but")) {
             let subjects = self.participle_subjects(s, c0, out);
             let mut it = subjects.into_iter();
             let Some(first) = it.next() else { return false };
@@ -2347,7 +2374,12 @@ impl<'a> Clauses<'a> {
             if w == "that" || w == ":" || is_quote(w) || (w == "," && is_quote(self.w(s, k + 1))) {
                 return (k > c + 1).then_some(k);
             }
-            if self.quoted[s][k] || is(w, AUX) || (self.verbish(s, k) && self.span_covering(s, k).is_none()) {
+            // after a determiner a word is a noun ("in a note that", "in a statement:")
+            let after_determiner = matches!(self.w(s, k - 1), "a" | "an" | "the" | "its" | "his" | "her" | "their");
+            if self.quoted[s][k]
+                || is(w, AUX)
+                || (!after_determiner && self.verbish(s, k) && self.span_covering(s, k).is_none())
+            {
                 return None;
             }
             k += 1;
@@ -2451,6 +2483,45 @@ impl<'a> Clauses<'a> {
     /// A pronoun speaker ("he said") is the leftmost person speaking in the nearest of the two
     /// previous sentences that report speech (the subject-first preference of news prose), when
     /// there is one; otherwise the resolver's answer stands.
+    /// `"…," X said. "…."`: a sentence that is one whole quotation, with no cue, right after a
+    /// quotation attributed in the same paragraph, has the same speaker (`speech/quote/following`).
+    fn following_quotes(&self, found: &mut Vec<Found>) {
+        for s in 1..self.sentences.len() {
+            let n = self.n(s);
+            let last = (0..n).rev().find(|&k| !matches!(self.w(s, k), "." | "!" | "?"));
+            let whole_quote = n >= 4
+                && is_quote(self.w(s, 0))
+                && last.is_some_and(|l| l > 2 && is_quote(self.w(s, l)))
+                && (1..last.unwrap_or(0)).all(|k| self.quoted[s][k] && !is_quote(self.w(s, k)));
+            let same_paragraph = !self.text[self.sentences[s - 1].end..self.sentences[s].start].contains('\n');
+            if !whole_quote || !same_paragraph || found.iter().any(|f| f.sentence == s) {
+                continue;
+            }
+            let Some(previous) = found
+                .iter()
+                .rev()
+                .find(|f| f.sentence == s - 1 && f.rule.starts_with("speech/quote/"))
+                .cloned()
+            else {
+                continue;
+            };
+            let end = last.unwrap_or(n);
+            found.push(Found {
+                sentence: s,
+                cue_t0: 0,
+                cue_t1: 0,
+                stance: self.quoted_stance(s, 1, end).unwrap_or(Stance::Assert),
+                negated_cue: false,
+                content: (1, end),
+                rule: "speech/quote/following",
+                confidence: 0.7,
+                anaphoric: false,
+                gerund: false,
+                ..previous
+            });
+        }
+    }
+
     fn prefer_previous_speaker(&self, found: &mut [Found]) {
         for i in 0..found.len() {
             let f = &found[i];
@@ -3966,6 +4037,68 @@ mod tests {
             "{:?}",
             extraction.attributions
         );
+    }
+
+    #[test]
+    fn a_whole_quote_after_an_attributed_quote_has_its_speaker() {
+        let (extraction, resolution) = run(
+            "\"The deal is fine,\" Anna Berg said. \"We have had no talks of that kind.\"\n\n\
+                                            \"Nobody asked,\" a man shouted.",
+        );
+        let a = &extraction.attributions;
+        assert_eq!(a.len(), 2, "{a:?}");
+        assert_eq!(resolution.entities[a[1].speaker].key, "anna-berg");
+        assert_eq!(
+            (a[1].polarity, a[1].evidence.rule),
+            (Polarity::Negative, "speech/quote/following")
+        );
+        // a quote in the next paragraph is left alone
+        let (extraction, _) = run("\"The deal is fine,\" Anna Berg said.\n\n\"We have had no talks of that kind.\"");
+        assert_eq!(extraction.attributions.len(), 1, "{:?}", extraction.attributions);
+    }
+
+    #[test]
+    fn two_cues_joined_by_but_are_two_claims() {
+        let (extraction, resolution) =
+            run("A Finance Ministry official confirmed that a letter was sent but said it did not mention the treaty.");
+        let a: Vec<_> = extraction
+            .attributions
+            .iter()
+            .map(|a| (a.stance, a.polarity, a.content.as_str()))
+            .collect();
+        assert_eq!(
+            a,
+            [
+                (Stance::Confirm, Polarity::Positive, "a letter was sent"),
+                (Stance::Assert, Polarity::Negative, "it did not mention the treaty")
+            ],
+            "{:?}",
+            extraction.attributions
+        );
+        assert_eq!(extraction.attributions[0].speaker, extraction.attributions[1].speaker);
+        assert!(
+            resolution.entities[extraction.attributions[0].speaker]
+                .key
+                .contains("finance-ministry")
+        );
+    }
+
+    #[test]
+    fn a_place_after_the_cue_is_not_the_content() {
+        let (extraction, resolution) =
+            run("\"The deal has not been signed,\" press secretary Anna Berg said at the daily briefing.");
+        let a = &extraction.attributions;
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(resolution.entities[a[0].speaker].key, "anna-berg");
+        assert_eq!(
+            (a[0].polarity, a[0].content.as_str()),
+            (Polarity::Negative, "\"The deal has not been signed")
+        );
+        let (extraction, _) = run("Analysts at the Bank of Freedonia said in a note that prices would fall.");
+        let contents: Vec<_> = extraction.attributions.iter().map(|a| a.content.as_str()).collect();
+        assert_eq!(contents, ["prices would fall"], "{:?}", extraction.attributions);
+        // "said at the briefing." with no quote before it says nothing
+        assert!(claims("Karl Lund said at the briefing on Tuesday.").is_empty());
     }
 
     #[test]
