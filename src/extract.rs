@@ -1155,12 +1155,16 @@ impl<'a> Clauses<'a> {
         }
         let last = end - 1;
         if let Some(span) = self.span_ending_at(s, end) {
-            // "Foreign Minister Anna Berg of Norway said": the person, not the place after "of"
+            // "Foreign Minister Anna Berg of Norway said", "Local officials in Mombasa said": the
+            // person or group, not the place after "of"/"in"/"from"
             if span.t0 >= 2
-                && self.w(s, span.t0 - 1) == "of"
-                && self.kind(span.entity) != EntityKind::Person
+                && matches!(self.w(s, span.t0 - 1), "of" | "in" | "from")
+                && matches!(
+                    self.kind(span.entity),
+                    EntityKind::City | EntityKind::Country | EntityKind::Place
+                )
                 && let Some(person) = self.span_ending_at(s, span.t0 - 1)
-                && self.kind(person.entity) == EntityKind::Person
+                && matches!(self.kind(person.entity), EntityKind::Person | EntityKind::Group)
             {
                 return Some(Who {
                     t1: end,
@@ -1318,6 +1322,18 @@ impl<'a> Clauses<'a> {
             }
             if w == "," && j >= 2 && self.date_covering(s, j - 2).is_some() {
                 j -= 1;
+                continue;
+            }
+            // "X, however, said" / "X, meanwhile, told": a connective in commas
+            if w == ","
+                && j >= 3
+                && self.w(s, j - 3) == ","
+                && matches!(
+                    self.w(s, j - 2),
+                    "however" | "meanwhile" | "though" | "too" | "also" | "instead" | "nevertheless" | "separately"
+                )
+            {
+                j -= 3;
                 continue;
             }
             if (is(w, AUX) && w != "'s") || is(w, ADVERBS) || is(w, NEGATORS) {
@@ -1583,6 +1599,13 @@ impl<'a> Clauses<'a> {
                 }
             } else if let Some(who) = self.noun_phrase_after(s, after) {
                 let mut v = who.t1;
+                // "X, who visited the region on Wednesday, told …": past the relative clause
+                if self.w(s, v) == ","
+                    && matches!(self.w(s, v + 1), "who" | "which")
+                    && let Some(close) = (v + 2..n.min(v + 16)).find(|&x| self.w(s, x) == ",")
+                {
+                    v = close + 1;
+                }
                 while v < n && (is(self.w(s, v), AUX) || is(self.w(s, v), ADVERBS)) {
                     v += 1;
                 }
@@ -1607,8 +1630,19 @@ impl<'a> Clauses<'a> {
             };
             let (via, cue_end) = self.audience(s, c1);
             // the tail after the cue must not be a clause of its own ("… , he said that …"): a few
-            // words (a date, "in response to a question") up to the end or a participle
-            let mut tail = cue_end;
+            // words (a date, "in response to a question") up to the end or a participle; in
+            // "said X, the agency's director-general" the tail starts after the speaker and its
+            // apposition
+            let mut tail = cue_end.max(if speaker.t0 >= c1 { speaker.t1 } else { 0 });
+            if tail > cue_end
+                && self.w(s, tail) == ","
+                && matches!(
+                    self.w(s, tail + 1),
+                    "the" | "a" | "an" | "his" | "her" | "its" | "their"
+                )
+            {
+                tail = (tail + 1..n).find(|&x| self.w(s, x) == "," || x + 1 == n).unwrap_or(n);
+            }
             let mut tail_words = 0;
             let mut clause = false;
             while tail < n {
@@ -2185,6 +2219,7 @@ impl<'a> Clauses<'a> {
         // "said at the daily briefing.", "told reporters in Brasilia.": a place or time, not what
         // was said (the content is elsewhere: a quote before the cue, or none)
         if rule_kind == "complement"
+            && !matches!(self.w(s, c + 1), "least" | "most")
             && matches!(
                 next,
                 "in" | "on"
@@ -4084,6 +4119,39 @@ mod tests {
     }
 
     #[test]
+    fn a_relative_clause_or_apposition_around_a_trailing_speaker() {
+        let (extraction, resolution) = run(
+            "\"There is no cause for alarm,\" Health Minister Anna Berg, who visited the \
+                                            region on Wednesday, told the Freedonia Times. \"Our teams are there,\" said Karl \
+                                            Lund, the agency's director-general.",
+        );
+        let who: Vec<_> = extraction
+            .attributions
+            .iter()
+            .map(|a| (resolution.entities[a.speaker].key.as_str(), a.content.as_str()))
+            .collect();
+        assert_eq!(
+            who,
+            [
+                ("anna-berg", "\"There is no cause for alarm"),
+                ("karl-lund", "\"Our teams are there")
+            ],
+            "{:?}",
+            extraction.attributions
+        );
+    }
+
+    #[test]
+    fn a_connective_in_commas_before_the_cue() {
+        let c = claims("Prime Minister Karl Lund, however, said that Denmark had signed the treaty.");
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].0, "karl-lund");
+        let c = claims("Local officials in Lisbon, however, said that Denmark had signed the treaty.");
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert!(c[0].0.contains("officials"), "{c:?}");
+    }
+
+    #[test]
     fn a_place_after_the_cue_is_not_the_content() {
         let (extraction, resolution) =
             run("\"The deal has not been signed,\" press secretary Anna Berg said at the daily briefing.");
@@ -4097,8 +4165,12 @@ mod tests {
         let (extraction, _) = run("Analysts at the Bank of Freedonia said in a note that prices would fall.");
         let contents: Vec<_> = extraction.attributions.iter().map(|a| a.content.as_str()).collect();
         assert_eq!(contents, ["prices would fall"], "{:?}", extraction.attributions);
-        // "said at the briefing." with no quote before it says nothing
+        // "said at the briefing." with no quote before it says nothing; "at least" is no place
         assert!(claims("Karl Lund said at the briefing on Tuesday.").is_empty());
+        assert_eq!(
+            claims("Karl Lund said at least 40 people had been admitted to hospital.").len(),
+            1
+        );
     }
 
     #[test]
