@@ -1566,6 +1566,30 @@ impl<'a> Clauses<'a> {
         }
     }
 
+    /// Where a sentence starts after its dateline ("SANTIAGO (AP) — ", "KIEV, March 9 (Wire) - "),
+    /// or 0: the dateline is the outlet's, not part of what the speaker said.
+    fn dateline_end(&self, s: usize) -> usize {
+        let n = self.n(s);
+        let dash = (1..n.min(14)).find(|&k| matches!(self.w(s, k), "—" | "-" | "--" | "–"));
+        let Some(dash) = dash else { return 0 };
+        let raw = |k: usize| self.raw(s, k);
+        let mut k = 0;
+        // capitals (the place), then a comma and a date, then an outlet in brackets
+        while k < dash && raw(k).chars().any(char::is_alphabetic) && !raw(k).chars().any(char::is_lowercase) {
+            k += 1;
+        }
+        if k == 0 {
+            return 0;
+        }
+        if self.w(s, k) == "," {
+            k = self.date_covering(s, k + 1).map_or(k + 1, |(_, t1, _)| *t1);
+        }
+        if self.w(s, k) == "(" {
+            k = (k..dash).find(|&x| self.w(s, x) == ")").map_or(dash, |x| x + 1);
+        }
+        if k == dash { dash + 1 } else { 0 }
+    }
+
     /// `"…," X said` / `"…," said X` / `…, X told reporters.`: the content comes first.
     fn trailing(&self, s: usize, out: &mut Vec<Found>, claimed: &mut BTreeSet<usize>) {
         let n = self.n(s);
@@ -1671,7 +1695,7 @@ impl<'a> Clauses<'a> {
                 continue;
             }
             // the content: from the sentence start to the comma; not an adverbial clause
-            let content_start = 0;
+            let content_start = self.dateline_end(s);
             if content_end < content_start + 3 && !closes_quote {
                 continue;
             }
@@ -4136,6 +4160,18 @@ mod tests {
                 ("anna-berg", "\"There is no cause for alarm"),
                 ("karl-lund", "\"Our teams are there")
             ],
+            "{:?}",
+            extraction.attributions
+        );
+    }
+
+    #[test]
+    fn a_dateline_is_not_part_of_a_trailing_content() {
+        let (extraction, _) = run("LISBON (AP) — Denmark has not signed the treaty, Prime Minister Karl Lund said.");
+        let contents: Vec<_> = extraction.attributions.iter().map(|a| a.content.as_str()).collect();
+        assert_eq!(
+            contents,
+            ["Denmark has not signed the treaty"],
             "{:?}",
             extraction.attributions
         );
