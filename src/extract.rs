@@ -642,6 +642,11 @@ const DESCRIPTION_HEADS: &[&str] = &[
     "side",
     "politician",
     "diplomats",
+    "company",
+    "firm",
+    "airline",
+    "authority",
+    "union",
 ];
 /// Cues that only report speech when a clause or quote follows (their noun or other uses are common).
 const CLAUSE_ONLY: &[&str] = &[
@@ -4175,6 +4180,14 @@ mod tests {
             "{:?}",
             extraction.attributions
         );
+    }
+
+    #[test]
+    fn the_company_is_the_last_organization_named() {
+        let c =
+            claims("Nordic Air denied the report. The company said in a filing on Tuesday that it expected no fine.");
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert!(c.iter().all(|x| x.0 == "nordic-air"), "{c:?}");
     }
 
     #[test]

@@ -957,6 +957,10 @@ impl Resolution {
         if has("city") || has("capital") {
             return first_of(&|e| e.kind == EntityKind::City).map(|e| (e, desc));
         }
+        // a business by what it is ("the company", "the airline"): the last organization named
+        if words.len() == 1 && matches!(words[0], "company" | "firm" | "airline" | "carrier" | "group") {
+            return first_of(&|e| e.kind == EntityKind::Organization).map(|e| (e, desc));
+        }
         // an organization by its head word ("the ministry")
         if let Some(h) = words.iter().find(|w| g.is("org-head", w))
             && !words.iter().any(|w| g.is("role-head", w))
