@@ -2378,6 +2378,13 @@ impl<'a> Clauses<'a> {
         None
     }
 
+    /// Whether token `k` cannot be inside a noun phrase being scanned: a quote, punctuation, an
+    /// auxiliary or a verb outside any name.
+    fn ends_noun_phrase(&self, s: usize, k: usize) -> bool {
+        let w = self.w(s, k);
+        self.quoted[s][k] || is_punct(w) || is(w, AUX) || (self.span_covering(s, k).is_none() && self.verbish(s, k))
+    }
+
     /// The content clause of a claim noun at `head`: "reports (from the capital) that the army had
     /// left" → the start of "the army had left"; not a relative clause ("a report that appeared …").
     fn content_clause_of(&self, s: usize, head: usize) -> Option<usize> {
@@ -2387,11 +2394,7 @@ impl<'a> Clauses<'a> {
             if w == "that" {
                 return self.clause_starts(s, k + 1).then_some(k + 1);
             }
-            if self.quoted[s][k]
-                || is_punct(w)
-                || is(w, AUX)
-                || (self.span_covering(s, k).is_none() && self.verbish(s, k))
-            {
+            if self.ends_noun_phrase(s, k) {
                 return None;
             }
             k += 1;
@@ -2476,11 +2479,7 @@ impl<'a> Clauses<'a> {
             ) {
                 return None;
             }
-            if self.quoted[s][k]
-                || is_punct(w)
-                || is(w, AUX)
-                || (self.span_covering(s, k).is_none() && self.verbish(s, k))
-            {
+            if self.ends_noun_phrase(s, k) {
                 return None;
             }
             k += 1;
