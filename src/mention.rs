@@ -13,6 +13,7 @@
 //! Rule ids: `mention/title-name` (affiliation + role + name), `mention/full-name`,
 //! `mention/surname` (a lone word that is the surname of a full name in the document, follows
 //! "Mr." or acts), `mention/role-only` ("a State Department spokesperson"), `mention/org-head`,
+//! `mention/acronym` ("the IEA said": an unknown acronym that speaks),
 //! `mention/known-org` (`orgs.tsv`), `mention/gazetteer-country`, `mention/gazetteer-city`,
 //! `mention/org-lowercase` ("the Russian foreign ministry"), `mention/gazetteer-place`,
 //! `mention/gazetteer-us-state`, `mention/place-head` ("Red Square"),
@@ -1395,6 +1396,19 @@ impl Doc<'_> {
                 return;
             }
         }
+        // an unknown acronym that speaks ("the IEA said") is an organization; resolve joins it to
+        // the name it abbreviates when the document spells that out
+        if b - a == 1
+            && is_acronym(forms[0])
+            && forms[0].chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && t.get(b)
+                .is_some_and(|x| crate::lexicon::Lexicon::embedded().cue(&x.form).is_some())
+        {
+            let mut m = self.mention(si, t, a, b, forms[0].to_string(), EntityKind::Organization);
+            m.rule = "mention/acronym";
+            out.push(m);
+            return;
+        }
         // 4. person name at the end of the chunk, after an optional affiliation and role
         let mut name_len = self.trailing_name(t, a, cls);
         if name_len > 0 && name_len < cls.len() && cls[cls.len() - name_len - 1] == Cls::Conn {
@@ -2045,6 +2059,14 @@ mod tests {
         assert_eq!(find(&ms, "Vienna").kind, EntityKind::City);
         assert_eq!(find(&ms, "France").kind, EntityKind::Country);
         assert_eq!(find(&ms, "Russian Federation").kind, EntityKind::Country);
+    }
+
+    #[test]
+    fn an_unknown_acronym_that_speaks_is_an_organization() {
+        let ms = rec("The Baltic Fisheries Board met. The BFB said quotas would fall. The FAQ page was updated.");
+        let m = find(&ms, "BFB");
+        assert_eq!((m.kind, m.rule), (EntityKind::Organization, "mention/acronym"));
+        assert!(ms.iter().all(|m| m.name != "FAQ"), "{ms:#?}");
     }
 
     #[test]

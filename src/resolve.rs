@@ -958,8 +958,40 @@ impl Resolution {
             return first_of(&|e| e.kind == EntityKind::City).map(|e| (e, desc));
         }
         // a business by what it is ("the company", "the airline"): the last organization named
+        // that is not a public body
         if words.len() == 1 && matches!(words[0], "company" | "firm" | "airline" | "carrier" | "group") {
-            return first_of(&|e| e.kind == EntityKind::Organization).map(|e| (e, desc));
+            const PUBLIC: &[&str] = &[
+                "ministry",
+                "department",
+                "authority",
+                "agency",
+                "council",
+                "commission",
+                "committee",
+                "parliament",
+                "congress",
+                "senate",
+                "government",
+                "administration",
+                "court",
+                "police",
+                "army",
+                "embassy",
+                "office",
+                "bureau",
+                "kremlin",
+                "house",
+                "nations",
+                "union",
+                "organization",
+                "organisation",
+            ];
+            return first_of(&|e| {
+                e.kind == EntityKind::Organization
+                    && e.country_code.is_none()
+                    && !e.label.to_lowercase().split_whitespace().any(|w| PUBLIC.contains(&w))
+            })
+            .map(|e| (e, desc));
         }
         // an organization by its head word ("the ministry")
         if let Some(h) = words.iter().find(|w| g.is("org-head", w))
