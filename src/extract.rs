@@ -1577,10 +1577,9 @@ impl<'a> Clauses<'a> {
         let n = self.n(s);
         let dash = (1..n.min(14)).find(|&k| matches!(self.w(s, k), "—" | "-" | "--" | "–"));
         let Some(dash) = dash else { return 0 };
-        let raw = |k: usize| self.raw(s, k);
         let mut k = 0;
         // capitals (the place), then a comma and a date, then an outlet in brackets
-        while k < dash && raw(k).chars().any(char::is_alphabetic) && !raw(k).chars().any(char::is_lowercase) {
+        while k < dash && is_dateline_word(self.raw(s, k)) {
             k += 1;
         }
         if k == 0 {
@@ -2367,10 +2366,7 @@ impl<'a> Clauses<'a> {
             if is(w, CLAIM_NOUNS) {
                 return Some(k);
             }
-            if self.quoted[s][k] || is_punct(w) || is(w, AUX) || w == "that" || is(w, NEGATORS) {
-                return None;
-            }
-            if self.span_covering(s, k).is_none() && self.verbish(s, k) {
+            if self.ends_noun_phrase(s, k) || w == "that" || is(w, NEGATORS) {
                 return None;
             }
             k += 1;
@@ -3579,14 +3575,13 @@ impl<'a> Clauses<'a> {
 /// a comma, the date): that is when the article was filed, not when what the sentence reports
 /// happened, so it must not outrank "on Tuesday" later in the sentence.
 fn is_dateline_date(tokens: &[crate::text::Token], t0: usize) -> bool {
-    t0 >= 2
-        && tokens[t0 - 1].form == ","
-        && tokens[..t0 - 1].iter().all(|t| {
-            t.form.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && t.form
-                    .chars()
-                    .all(|c| c.is_uppercase() || matches!(c, '.' | '-' | '\''))
-        })
+    t0 >= 2 && tokens[t0 - 1].form == "," && tokens[..t0 - 1].iter().all(|t| is_dateline_word(&t.form))
+}
+
+/// A word of a dateline's place: capitals ("KIEV", "NEW", "U.S."), at least two letters.
+fn is_dateline_word(form: &str) -> bool {
+    form.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && form.chars().all(|c| c.is_uppercase() || matches!(c, '.' | '-' | '\''))
 }
 
 fn rule_for(stance: Stance, kind: &str) -> &'static str {

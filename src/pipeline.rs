@@ -39,14 +39,17 @@ pub fn analyze(document: Document) -> Analysis {
     let sentences = text::segment(&document.text);
     let mentions = mention::recognize(&document.text, &sentences);
     let resolution = resolve::resolve_document(&document.text, &sentences, &mentions);
+    // each sentence's tree and its open-IE relations, from one list of words
     let model = Model::embedded();
-    let trees: Vec<_> = sentences
+    let (trees, relations): (Vec<_>, Vec<_>) = sentences
         .iter()
         .map(|sentence| {
             let words: Vec<&str> = sentence.tokens.iter().map(|t| t.form.as_str()).collect();
-            model.analyze(&words)
+            let tree = model.analyze(&words);
+            let relations = oie::relations(&words, &tree);
+            (tree, relations)
         })
-        .collect();
+        .unzip();
     let mut extraction = extract::extract(
         &document.text,
         document.date.as_deref(),
@@ -56,14 +59,6 @@ pub fn analyze(document: Document) -> Analysis {
     );
     extract::add_tenses(&document.text, &sentences, &trees, &mut extraction);
     let works = works::recognize(&document.text, &sentences, &trees, &mentions, &resolution);
-    let relations = sentences
-        .iter()
-        .zip(&trees)
-        .map(|(sentence, tree)| {
-            let words: Vec<&str> = sentence.tokens.iter().map(|t| t.form.as_str()).collect();
-            oie::relations(&words, tree)
-        })
-        .collect();
     Analysis {
         document,
         sentences,

@@ -245,27 +245,16 @@ impl Mapper {
         }
 
         for (mention, &entity) in analysis.mentions.iter().zip(&analysis.resolution.mention_entity) {
-            let node = self.iri(&format!(
-                "doc/{}/mention/{}-{}",
-                doc.id,
-                offsets.char(mention.start),
-                offsets.char(mention.end)
-            ));
-            out.add(&node, rdf::TYPE, cg::MENTION);
-            out.add(&node, nif::REFERENCE_CONTEXT, &doc_node);
-            out.span(&node, &offsets, mention.start, mention.end);
-            out.add(
-                &node,
-                nif::ANCHOR_OF,
-                Literal::new_simple_literal(&doc.text[mention.start..mention.end]),
+            let span = (mention.sentence, mention.start, mention.end);
+            self.mention(
+                &mut out,
+                analysis,
+                span,
+                mention.rule,
+                entity_nodes.get(entity),
+                &sentence_nodes,
+                &offsets,
             );
-            out.add(&node, cg::RULE, Literal::new_simple_literal(mention.rule));
-            if let Some(entity_node) = entity_nodes.get(entity) {
-                out.add(&node, cg::DENOTES, entity_node);
-            }
-            if let Some(sentence) = sentence_nodes.get(mention.sentence) {
-                out.add(&node, prov::WAS_DERIVED_FROM, sentence);
-            }
         }
 
         for work in &analysis.works {
@@ -326,9 +315,7 @@ impl Mapper {
         sentence_nodes: &[NamedNode],
         offsets: &CharOffsets,
     ) {
-        let doc = &analysis.document;
-        let doc_node = self.document(&doc.id);
-        let node = self.iri(&format!("doc/{}/work/{}", doc.id, work.key));
+        let node = self.iri(&format!("doc/{}/work/{}", analysis.document.id, work.key));
         out.add(&node, rdf::TYPE, schema::CREATIVE_WORK);
         out.add(&node, rdfs::LABEL, Literal::new_simple_literal(&work.label));
         out.add(&node, skos::ALT_LABEL, Literal::new_simple_literal(&work.label));
@@ -342,21 +329,45 @@ impl Mapper {
         }
         for mention in &work.mentions {
             out.add(&node, skos::ALT_LABEL, Literal::new_simple_literal(&mention.name));
-            let (start, end) = (offsets.char(mention.start), offsets.char(mention.end));
-            let mention_node = self.iri(&format!("doc/{}/mention/{start}-{end}", doc.id));
-            out.add(&mention_node, rdf::TYPE, cg::MENTION);
-            out.add(&mention_node, nif::REFERENCE_CONTEXT, &doc_node);
-            out.span(&mention_node, offsets, mention.start, mention.end);
-            out.add(
-                &mention_node,
-                nif::ANCHOR_OF,
-                Literal::new_simple_literal(&doc.text[mention.start..mention.end]),
-            );
-            out.add(&mention_node, cg::RULE, Literal::new_simple_literal(mention.rule));
-            out.add(&mention_node, cg::DENOTES, &node);
-            if let Some(sentence) = sentence_nodes.get(mention.sentence) {
-                out.add(&mention_node, prov::WAS_DERIVED_FROM, sentence);
-            }
+            let span = (mention.sentence, mention.start, mention.end);
+            self.mention(out, analysis, span, mention.rule, Some(&node), sentence_nodes, offsets);
+        }
+    }
+
+    /// A `cg:Mention`: the text at `(sentence, start, end)` (byte offsets), the rule that found
+    /// it and what it denotes.
+    #[allow(clippy::too_many_arguments)]
+    fn mention(
+        &self,
+        out: &mut Quads,
+        analysis: &Analysis,
+        (sentence, start, end): (usize, usize, usize),
+        rule: &str,
+        denotes: Option<&NamedNode>,
+        sentence_nodes: &[NamedNode],
+        offsets: &CharOffsets,
+    ) {
+        let doc = &analysis.document;
+        let node = self.iri(&format!(
+            "doc/{}/mention/{}-{}",
+            doc.id,
+            offsets.char(start),
+            offsets.char(end)
+        ));
+        out.add(&node, rdf::TYPE, cg::MENTION);
+        out.add(&node, nif::REFERENCE_CONTEXT, self.document(&doc.id));
+        out.span(&node, offsets, start, end);
+        out.add(
+            &node,
+            nif::ANCHOR_OF,
+            Literal::new_simple_literal(&doc.text[start..end]),
+        );
+        out.add(&node, cg::RULE, Literal::new_simple_literal(rule));
+        if let Some(denotes) = denotes {
+            out.add(&node, cg::DENOTES, denotes);
+        }
+        if let Some(sentence) = sentence_nodes.get(sentence) {
+            out.add(&node, prov::WAS_DERIVED_FROM, sentence);
         }
     }
 

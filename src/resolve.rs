@@ -979,8 +979,6 @@ impl Resolution {
                 "embassy",
                 "office",
                 "bureau",
-                "kremlin",
-                "house",
                 "nations",
                 "union",
                 "organization",

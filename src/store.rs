@@ -33,6 +33,19 @@ struct Marker {
     derive_pending: bool,
 }
 
+impl Marker {
+    /// Writes the marker into the store directory `path`, whole or not at all.
+    fn write(&self, path: &Path) -> Result<()> {
+        let temporary = path.join(format!("{MARKER}.tmp"));
+        std::fs::write(
+            &temporary,
+            serde_json::to_string_pretty(self).expect("marker serializes"),
+        )?;
+        std::fs::rename(&temporary, path.join(MARKER))?;
+        Ok(())
+    }
+}
+
 /// What happened to one document when it was loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoadOutcome {
@@ -91,10 +104,7 @@ impl Store {
                 base: base.to_owned(),
                 derive_pending: false,
             };
-            std::fs::write(
-                &marker_path,
-                serde_json::to_string_pretty(&marker).expect("marker serializes"),
-            )?;
+            marker.write(path)?;
             marker
         };
         let inner = oxigraph::store::Store::open(path.join("oxigraph")).map_err(|e| {
@@ -408,18 +418,12 @@ impl Store {
     /// Records in the store's marker file whether a derive is under way.
     fn mark_derive_pending(&self, pending: bool) -> Result<()> {
         let Some(path) = &self.path else { return Ok(()) };
-        let marker = Marker {
+        Marker {
             format: FORMAT_VERSION,
             base: self.mapper.base().to_owned(),
             derive_pending: pending,
-        };
-        let temporary = path.join(format!("{MARKER}.tmp"));
-        std::fs::write(
-            &temporary,
-            serde_json::to_string_pretty(&marker).expect("marker serializes"),
-        )?;
-        std::fs::rename(&temporary, path.join(MARKER))?;
-        Ok(())
+        }
+        .write(path)
     }
 
     /// One `skos:prefLabel` per entity: the label most documents give it (ties: the longest,
