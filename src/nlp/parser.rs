@@ -1,6 +1,9 @@
-//! Greedy arc-hybrid transition parser (root at the end of the buffer) with labelled transitions,
-//! an averaged perceptron over Zhang & Nivre (2011)-style features, and a dynamic oracle with
-//! exploration for training (Goldberg & Nivre 2013).
+//! Arc-hybrid transition parser (root at the end of the buffer) with labelled transitions, an
+//! averaged perceptron over Zhang & Nivre (2011)-style features, and a dynamic oracle with
+//! exploration for training (Goldberg & Nivre 2013). With a beam width above 1 it decodes with
+//! beam search, and training adds beam passes with a global perceptron and max-violation (Huang
+//! et al. 2012) or early updates (Collins & Roark 2004), where the "gold" sequences are those
+//! that take only moves of minimal dynamic-oracle cost.
 
 use super::ModelError;
 use super::util::{IdMap, Reader, Rng, TrainWeights, Weights, Writer, feat, mix};
@@ -31,6 +34,10 @@ pub struct Parser {
     pub labels: Vec<String>,
     root_label: usize,
     weights: Weights,
+    /// Beam width used by [`Parser::parse`] (1 = greedy).
+    pub beam: usize,
+    /// Whether the model uses the extra feature templates.
+    extra: bool,
 }
 
 /// Parser configuration. Token `n` is the artificial root, `n + 1` the "nothing" sentinel.
@@ -50,6 +57,53 @@ struct State {
     nr: Vec<u64>,
     lset: Vec<u64>,
     rset: Vec<u64>,
+    /// Whether the extra feature templates are used.
+    extra: bool,
+}
+
+impl Clone for State {
+    fn clone(&self) -> State {
+        State {
+            n: self.n,
+            word: self.word.clone(),
+            tag: self.tag.clone(),
+            stack: self.stack.clone(),
+            b: self.b,
+            head: self.head.clone(),
+            label: self.label.clone(),
+            lc1: self.lc1.clone(),
+            lc2: self.lc2.clone(),
+            rc1: self.rc1.clone(),
+            rc2: self.rc2.clone(),
+            nl: self.nl.clone(),
+            nr: self.nr.clone(),
+            lset: self.lset.clone(),
+            rset: self.rset.clone(),
+            extra: self.extra,
+        }
+    }
+
+    /// Copies `src` reusing this state's buffers (the words and tags are the same in a beam).
+    fn clone_from(&mut self, src: &State) {
+        self.n = src.n;
+        if self.word.len() != src.word.len() {
+            self.word.clone_from(&src.word);
+            self.tag.clone_from(&src.tag);
+        }
+        self.stack.clone_from(&src.stack);
+        self.b = src.b;
+        self.head.clone_from(&src.head);
+        self.label.clone_from(&src.label);
+        self.lc1.clone_from(&src.lc1);
+        self.lc2.clone_from(&src.lc2);
+        self.rc1.clone_from(&src.rc1);
+        self.rc2.clone_from(&src.rc2);
+        self.nl.clone_from(&src.nl);
+        self.nr.clone_from(&src.nr);
+        self.lset.clone_from(&src.lset);
+        self.rset.clone_from(&src.rset);
+        self.extra = src.extra;
+    }
 }
 
 fn dist(a: usize, b: usize) -> u64 {
@@ -63,7 +117,7 @@ fn dist(a: usize, b: usize) -> u64 {
 }
 
 impl State {
-    fn new(words: &[u64], tags: &[usize]) -> State {
+    fn new(words: &[u64], tags: &[usize], extra: bool) -> State {
         let n = words.len();
         let mut word: Vec<u64> = words.to_vec();
         word.push(ROOT_WORD);
@@ -88,6 +142,7 @@ impl State {
             nr: vec![0; n + 2],
             lset: vec![0; n + 2],
             rset: vec![0; n + 2],
+            extra,
         }
     }
 
@@ -132,6 +187,16 @@ impl State {
             let s0 = self.stack.pop().expect("right-arc needs a stack");
             let s1 = *self.stack.last().expect("right-arc needs two");
             self.add_arc(s1, s0, c - 1 - nlabels);
+        }
+    }
+
+    /// The only allowed move when there is one: shift onto an empty stack, or attach the last
+    /// word to the root. Such moves are not scored.
+    fn forced(&self, root: usize) -> Option<usize> {
+        match self.moves() {
+            (true, false, false) => Some(0),
+            (false, true, false) => Some(1 + root),
+            _ => None,
         }
     }
 
@@ -248,6 +313,17 @@ impl State {
         push(wp(s0), p(b0), p(b1));
         push(p(s0), wp(b0), p(b1));
         push(w(s0), p(s0), mix(p(s0lc) ^ p(s0rc) << 16));
+        if self.extra {
+            let (b0lc2, s1lc2) = (self.lc2[b0], self.lc2[s1]);
+            push(w(s0), w(b0), p(b1));
+            push(w(b0), w(b1), 0);
+            push(w(s0), l(s0lc), l(s0rc));
+            push(p(s1), p(s0), w(b0));
+            push(w(s1), p(s0), p(b0));
+            push(p(b0), l(b0lc), l(b0lc2));
+            push(p(s1), l(s1lc), l(s1lc2));
+            push(w(b0), p(b1), p(b2));
+        }
     }
 }
 
@@ -277,6 +353,75 @@ fn best_valid(scores: &[f32], st: &State, nlabels: usize, root: usize) -> usize 
             .for_each(|l| consider(1 + nlabels + l));
     }
     best
+}
+
+/// Pushes (score, class) for the valid classes, keeping only the `k` best.
+fn top_valid(scores: &[f32], st: &State, nlabels: usize, root: usize, k: usize, out: &mut Vec<(f32, usize)>) {
+    out.clear();
+    let (sh, la, ra) = st.moves();
+    if sh {
+        out.push((scores[0], 0));
+    }
+    if la {
+        if st.b == st.n {
+            out.push((scores[1 + root], 1 + root));
+        } else {
+            out.extend((0..nlabels).filter(|&l| l != root).map(|l| (scores[1 + l], 1 + l)));
+        }
+    }
+    if ra {
+        out.extend(
+            (0..nlabels)
+                .filter(|&l| l != root)
+                .map(|l| (scores[1 + nlabels + l], 1 + nlabels + l)),
+        );
+    }
+    if out.len() > k {
+        out.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        out.truncate(k);
+    }
+}
+
+/// A beam candidate: parent item, class, total score, and (training) oracle consistency.
+#[derive(Clone, Copy)]
+struct Cand {
+    score: f32,
+    parent: usize,
+    class: usize,
+    ok: bool,
+}
+
+fn sort_cands(c: &mut [Cand]) {
+    c.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.parent.cmp(&b.parent))
+            .then(a.class.cmp(&b.class))
+    });
+}
+
+/// Replays `hist` from the start, adding `delta` to the class taken at every scored step from
+/// step `from` on.
+#[allow(clippy::too_many_arguments)]
+fn replay_update(
+    weights: &mut TrainWeights,
+    s: &ParseSentence,
+    hist: &[u8],
+    from: usize,
+    delta: f32,
+    nlabels: usize,
+    root: usize,
+    f: &mut Vec<u64>,
+    extra: bool,
+) {
+    let mut st = State::new(&s.words, &s.tags, extra);
+    for (i, &c) in hist.iter().enumerate() {
+        if i >= from && st.forced(root).is_none() {
+            st.features(f);
+            weights.update(f, c as usize, delta);
+        }
+        st.apply(c as usize, nlabels);
+    }
 }
 
 /// Sets `costs` to the dynamic-oracle cost of every class (`BIG` for invalid ones), given gold
@@ -329,14 +474,14 @@ fn oracle_costs(
 const BIG: u32 = u32::MAX / 2;
 
 /// Counts the features along the oracle path of every sentence.
-fn count_features(sentences: &[ParseSentence], nlabels: usize, root: usize) -> IdMap<u32> {
+fn count_features(sentences: &[ParseSentence], nlabels: usize, root: usize, extra: bool) -> IdMap<u32> {
     let mut counts: IdMap<u32> = IdMap::default();
     let mut costs = vec![0u32; 1 + 2 * nlabels];
     let mut f = Vec::with_capacity(160);
     for s in sentences {
         let n = s.words.len();
         let gh: Vec<usize> = s.heads.iter().map(|&h| if h == 0 { n } else { h - 1 }).collect();
-        let mut st = State::new(&s.words, &s.tags);
+        let mut st = State::new(&s.words, &s.tags, extra);
         let mut in_stack = vec![false; n + 1];
         while !st.terminal() {
             st.features(&mut f);
@@ -358,7 +503,9 @@ fn count_features(sentences: &[ParseSentence], nlabels: usize, root: usize) -> I
 }
 
 impl Parser {
-    /// Trains the parser.
+    /// Trains the parser: `iterations` greedy passes with the dynamic oracle, then
+    /// `beam_iterations` passes of beam search (width `beam`) with early updates.
+    #[allow(clippy::too_many_arguments)]
     pub fn train(
         labels: &[String],
         sentences: &[ParseSentence],
@@ -366,6 +513,10 @@ impl Parser {
         explore: f64,
         min_count: u32,
         seed: u64,
+        beam: usize,
+        beam_iterations: usize,
+        max_violation: bool,
+        extra: bool,
         log: &mut dyn FnMut(String),
     ) -> Parser {
         let nlabels = labels.len();
@@ -373,7 +524,7 @@ impl Parser {
         let nclasses = 1 + 2 * nlabels;
         let mut weights = TrainWeights::new(nclasses);
         if min_count > 1 {
-            let counts = count_features(sentences, nlabels, root);
+            let counts = count_features(sentences, nlabels, root, extra);
             let total = counts.len();
             let allowed: IdMap<u32> = counts.into_iter().filter(|&(_, c)| c >= min_count).collect();
             log(format!(
@@ -395,7 +546,7 @@ impl Parser {
                 let n = s.words.len();
                 // internal gold heads: root = n
                 let gh: Vec<usize> = s.heads.iter().map(|&h| if h == 0 { n } else { h - 1 }).collect();
-                let mut st = State::new(&s.words, &s.tags);
+                let mut st = State::new(&s.words, &s.tags, extra);
                 let mut in_stack = vec![false; n + 1];
                 while !st.terminal() {
                     st.features(&mut f);
@@ -440,18 +591,50 @@ impl Parser {
                 weights.feature_count()
             ));
         }
+        if beam > 1 {
+            if iterations > 0 && beam_iterations > 0 {
+                weights.restart_average();
+            }
+            for it in 0..beam_iterations {
+                rng.shuffle(&mut order);
+                let (mut early, mut wrong) = (0usize, 0usize);
+                for &si in &order {
+                    let r = if max_violation {
+                        beam_train_sentence_mv(&mut weights, &sentences[si], beam, nlabels, root, &mut f, extra)
+                    } else {
+                        beam_train_sentence(&mut weights, &sentences[si], beam, nlabels, root, &mut f, extra)
+                    };
+                    match r {
+                        1 => early += 1,
+                        2 => wrong += 1,
+                        _ => {}
+                    }
+                }
+                log(format!(
+                    "  parser beam iteration {}: {} early updates, {} final updates, {} features",
+                    it + 1,
+                    early,
+                    wrong,
+                    weights.feature_count()
+                ));
+            }
+        }
         Parser {
             labels: labels.to_vec(),
             root_label: root,
             weights: weights.average(None),
+            beam: beam.max(1),
+            extra,
         }
     }
 
     /// Parses a tagged sentence: returns (head, label id) per word, head 0 = root.
     pub fn parse(&self, words: &[u64], tags: &[usize]) -> Vec<(usize, usize)> {
-        let n = words.len();
+        if self.beam > 1 {
+            return self.parse_beam(words, tags, self.beam);
+        }
         let nlabels = self.labels.len();
-        let mut st = State::new(words, tags);
+        let mut st = State::new(words, tags, self.extra);
         let mut scores = vec![0f32; 1 + 2 * nlabels];
         let mut f = Vec::with_capacity(160);
         while !st.terminal() {
@@ -467,6 +650,66 @@ impl Parser {
             };
             st.apply(c, nlabels);
         }
+        self.arcs(&st)
+    }
+
+    /// Beam search with width `k`.
+    fn parse_beam(&self, words: &[u64], tags: &[usize], k: usize) -> Vec<(usize, usize)> {
+        let nlabels = self.labels.len();
+        let root = self.root_label;
+        let init = State::new(words, tags, self.extra);
+        let mut beam: Vec<State> = Vec::with_capacity(k);
+        beam.push(init.clone());
+        let mut next: Vec<State> = (0..k).map(|_| init.clone()).collect();
+        let mut bscore: Vec<f32> = vec![0.0];
+        let mut scores = vec![0f32; 1 + 2 * nlabels];
+        let mut f = Vec::with_capacity(160);
+        let mut top = Vec::with_capacity(2 * nlabels + 1);
+        let mut cands: Vec<Cand> = Vec::new();
+        let mut spare: Vec<State> = Vec::new();
+        while !beam[0].terminal() {
+            cands.clear();
+            for (pi, st) in beam.iter().enumerate() {
+                let sc = bscore[pi];
+                if let Some(c) = st.forced(root) {
+                    cands.push(Cand {
+                        score: sc,
+                        parent: pi,
+                        class: c,
+                        ok: false,
+                    });
+                    continue;
+                }
+                st.features(&mut f);
+                self.weights.score(&f, &mut scores);
+                top_valid(&scores, st, nlabels, root, k, &mut top);
+                cands.extend(top.iter().map(|&(x, c)| Cand {
+                    score: sc + x,
+                    parent: pi,
+                    class: c,
+                    ok: false,
+                }));
+            }
+            sort_cands(&mut cands);
+            cands.truncate(k);
+            next.truncate(0);
+            for c in &cands {
+                let mut st = spare.pop().unwrap_or_else(|| init.clone());
+                st.clone_from(&beam[c.parent]);
+                st.apply(c.class, nlabels);
+                next.push(st);
+            }
+            spare.append(&mut beam);
+            std::mem::swap(&mut beam, &mut next);
+            bscore.clear();
+            bscore.extend(cands.iter().map(|c| c.score));
+        }
+        self.arcs(&beam[0])
+    }
+
+    fn arcs(&self, st: &State) -> Vec<(usize, usize)> {
+        let n = st.n;
+        let nlabels = self.labels.len();
         (0..n)
             .map(|i| {
                 let h = st.head[i];
@@ -483,6 +726,8 @@ impl Parser {
             labels: self.labels.clone(),
             root_label: self.root_label,
             weights: self.weights.pruned(min_abs),
+            beam: self.beam,
+            extra: self.extra,
         }
     }
 
@@ -495,13 +740,21 @@ impl Parser {
     pub fn write(&self, w: &mut Writer) {
         w.strs(&self.labels);
         w.var(self.root_label as u64);
+        // beam width, and bit 16 set when the extra feature templates are off
+        w.var(self.beam as u64 | u64::from(!self.extra) << 16);
         self.weights.write(w);
     }
 
     /// Deserializes a parser.
-    pub fn read(r: &mut Reader) -> Result<Parser, ModelError> {
+    pub fn read(r: &mut Reader, with_beam: bool) -> Result<Parser, ModelError> {
         let labels = r.strs()?;
         let root_label = r.len()?;
+        let (beam, extra) = if with_beam {
+            let v = r.var()?;
+            ((v & 0xffff).max(1) as usize, v >> 16 & 1 == 0)
+        } else {
+            (1, false)
+        };
         if labels.is_empty() || 1 + 2 * labels.len() > 256 || root_label >= labels.len() {
             return Err(ModelError::Format(format!("bad label set ({} labels)", labels.len())));
         }
@@ -509,7 +762,254 @@ impl Parser {
             labels,
             root_label,
             weights: Weights::read(r)?,
+            beam,
+            extra,
         })
+    }
+}
+
+/// One beam-search training pass over a sentence with early update (returns 1 after an early
+/// update, 2 after an update at the end, 0 when the best parse was oracle-optimal).
+fn beam_train_sentence(
+    weights: &mut TrainWeights,
+    s: &ParseSentence,
+    k: usize,
+    nlabels: usize,
+    root: usize,
+    f: &mut Vec<u64>,
+    extra: bool,
+) -> u8 {
+    let n = s.words.len();
+    let nclasses = 1 + 2 * nlabels;
+    let gh: Vec<usize> = s.heads.iter().map(|&h| if h == 0 { n } else { h - 1 }).collect();
+    // items: state, score, oracle-consistent, history
+    let mut beam: Vec<(State, f32, bool, Vec<u8>)> =
+        vec![(State::new(&s.words, &s.tags, extra), 0.0, true, Vec::new())];
+    let mut scores = vec![0f32; nclasses];
+    let mut costs = vec![0u32; nclasses];
+    let mut in_stack = vec![false; n + 1];
+    let mut top = Vec::with_capacity(nclasses);
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut best_ok: Option<Cand>;
+    while !beam[0].0.terminal() {
+        cands.clear();
+        best_ok = None;
+        for (pi, (st, sc, ok, _)) in beam.iter().enumerate() {
+            let mut min = 0;
+            if *ok {
+                in_stack.iter_mut().for_each(|x| *x = false);
+                for &x in &st.stack {
+                    in_stack[x] = true;
+                }
+                oracle_costs(st, &gh, &s.labels, &in_stack, nlabels, root, &mut costs);
+                min = *costs.iter().min().expect("classes");
+            }
+            if let Some(c) = st.forced(root) {
+                let cand = Cand {
+                    score: *sc,
+                    parent: pi,
+                    class: c,
+                    ok: *ok && costs[c] == min,
+                };
+                if cand.ok && best_ok.is_none_or(|b| cand.score > b.score) {
+                    best_ok = Some(cand);
+                }
+                cands.push(cand);
+                continue;
+            }
+            st.features(f);
+            weights.score(f, &mut scores);
+            top_valid(&scores, st, nlabels, root, k, &mut top);
+            cands.extend(top.iter().map(|&(x, c)| Cand {
+                score: sc + x,
+                parent: pi,
+                class: c,
+                ok: *ok && costs[c] == min,
+            }));
+            if *ok {
+                // the best oracle-optimal move of this item, even when outside its top k
+                let (sh, la, ra) = st.moves();
+                let mut best: Option<usize> = None;
+                for c in 0..nclasses {
+                    let valid = if c == 0 {
+                        sh
+                    } else if c <= nlabels {
+                        la
+                    } else {
+                        ra
+                    };
+                    if valid && costs[c] == min && best.is_none_or(|b| scores[c] > scores[b]) {
+                        best = Some(c);
+                    }
+                }
+                if let Some(c) = best {
+                    let cand = Cand {
+                        score: sc + scores[c],
+                        parent: pi,
+                        class: c,
+                        ok: true,
+                    };
+                    if best_ok.is_none_or(|b| cand.score > b.score) {
+                        best_ok = Some(cand);
+                    }
+                }
+            }
+        }
+        weights.tick();
+        sort_cands(&mut cands);
+        cands.truncate(k);
+        if !cands.iter().any(|c| c.ok) {
+            // early update: the best oracle-optimal sequence fell off the beam
+            let good = best_ok.expect("an oracle-optimal item was on the beam");
+            let bad = cands[0];
+            let mut gh_ = beam[good.parent].3.clone();
+            gh_.push(good.class as u8);
+            let mut bh = beam[bad.parent].3.clone();
+            bh.push(bad.class as u8);
+            let from = gh_.iter().zip(&bh).take_while(|(a, b)| a == b).count();
+            replay_update(weights, s, &gh_, from, 1.0, nlabels, root, f, extra);
+            replay_update(weights, s, &bh, from, -1.0, nlabels, root, f, extra);
+            return 1;
+        }
+        beam = cands
+            .iter()
+            .map(|c| {
+                let (st, _, _, h) = &beam[c.parent];
+                let mut st = st.clone();
+                st.apply(c.class, nlabels);
+                let mut h = h.clone();
+                h.push(c.class as u8);
+                (st, c.score, c.ok, h)
+            })
+            .collect();
+    }
+    if beam[0].2 {
+        return 0;
+    }
+    let good = beam.iter().find(|b| b.2).expect("an oracle-optimal item on the beam");
+    let from = good.3.iter().zip(&beam[0].3).take_while(|(a, b)| a == b).count();
+    let (gh_, bh) = (good.3.clone(), beam[0].3.clone());
+    replay_update(weights, s, &gh_, from, 1.0, nlabels, root, f, extra);
+    replay_update(weights, s, &bh, from, -1.0, nlabels, root, f, extra);
+    2
+}
+
+/// One beam-search training pass over a sentence with a max-violation update (Huang et al.
+/// 2012): the beam runs to the end; the gold sequence follows the best-scoring oracle-optimal
+/// move; the update is at the step where the beam's best (wrong) item beats the gold prefix by
+/// the most. Returns 1 when it updated.
+fn beam_train_sentence_mv(
+    weights: &mut TrainWeights,
+    s: &ParseSentence,
+    k: usize,
+    nlabels: usize,
+    root: usize,
+    f: &mut Vec<u64>,
+    extra: bool,
+) -> u8 {
+    let n = s.words.len();
+    let nclasses = 1 + 2 * nlabels;
+    let gh: Vec<usize> = s.heads.iter().map(|&h| if h == 0 { n } else { h - 1 }).collect();
+    let mut beam: Vec<(State, f32, bool, Vec<u8>)> =
+        vec![(State::new(&s.words, &s.tags, extra), 0.0, true, Vec::new())];
+    let mut gold: (State, f32, Vec<u8>) = (State::new(&s.words, &s.tags, extra), 0.0, Vec::new());
+    let mut scores = vec![0f32; nclasses];
+    let mut costs = vec![0u32; nclasses];
+    let mut in_stack = vec![false; n + 1];
+    let mut top = Vec::with_capacity(nclasses);
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut worst: Option<(f32, Vec<u8>, Vec<u8>)> = None;
+    while !gold.0.terminal() {
+        // extend the gold sequence
+        {
+            let st = &gold.0;
+            in_stack.iter_mut().for_each(|x| *x = false);
+            for &x in &st.stack {
+                in_stack[x] = true;
+            }
+            oracle_costs(st, &gh, &s.labels, &in_stack, nlabels, root, &mut costs);
+            let min = *costs.iter().min().expect("classes");
+            let (c, add) = match st.forced(root) {
+                Some(c) => (c, 0.0),
+                None => {
+                    st.features(f);
+                    weights.score(f, &mut scores);
+                    let mut best: Option<usize> = None;
+                    for c in 0..nclasses {
+                        if costs[c] == min && best.is_none_or(|b| scores[c] > scores[b]) {
+                            best = Some(c);
+                        }
+                    }
+                    let c = best.expect("a move");
+                    (c, scores[c])
+                }
+            };
+            gold.0.apply(c, nlabels);
+            gold.1 += add;
+            gold.2.push(c as u8);
+        }
+        cands.clear();
+        for (pi, (st, sc, ok, _)) in beam.iter().enumerate() {
+            let mut min = 0;
+            if *ok {
+                in_stack.iter_mut().for_each(|x| *x = false);
+                for &x in &st.stack {
+                    in_stack[x] = true;
+                }
+                oracle_costs(st, &gh, &s.labels, &in_stack, nlabels, root, &mut costs);
+                min = *costs.iter().min().expect("classes");
+            }
+            if let Some(c) = st.forced(root) {
+                cands.push(Cand {
+                    score: *sc,
+                    parent: pi,
+                    class: c,
+                    ok: *ok && costs[c] == min,
+                });
+                continue;
+            }
+            st.features(f);
+            weights.score(f, &mut scores);
+            top_valid(&scores, st, nlabels, root, k, &mut top);
+            cands.extend(top.iter().map(|&(x, c)| Cand {
+                score: sc + x,
+                parent: pi,
+                class: c,
+                ok: *ok && costs[c] == min,
+            }));
+        }
+        weights.tick();
+        sort_cands(&mut cands);
+        cands.truncate(k);
+        let t = cands[0];
+        if !t.ok {
+            let v = t.score - gold.1;
+            if v >= 0.0 && worst.as_ref().is_none_or(|w| v > w.0) {
+                let mut bh = beam[t.parent].3.clone();
+                bh.push(t.class as u8);
+                worst = Some((v, gold.2.clone(), bh));
+            }
+        }
+        beam = cands
+            .iter()
+            .map(|c| {
+                let (st, _, _, h) = &beam[c.parent];
+                let mut st = st.clone();
+                st.apply(c.class, nlabels);
+                let mut h = h.clone();
+                h.push(c.class as u8);
+                (st, c.score, c.ok, h)
+            })
+            .collect();
+    }
+    match worst {
+        Some((_, gh_, bh)) => {
+            let from = gh_.iter().zip(&bh).take_while(|(a, b)| a == b).count();
+            replay_update(weights, s, &gh_, from, 1.0, nlabels, root, f, extra);
+            replay_update(weights, s, &bh, from, -1.0, nlabels, root, f, extra);
+            1
+        }
+        None => 0,
     }
 }
 
@@ -523,7 +1023,7 @@ mod tests {
         let gh: Vec<usize> = heads.iter().map(|&h| if h == 0 { n } else { h - 1 }).collect();
         let words = vec![0u64; n];
         let tags = vec![0usize; n];
-        let mut st = State::new(&words, &tags);
+        let mut st = State::new(&words, &tags, false);
         while !st.terminal() {
             let (sh, la, ra) = st.moves();
             let b = st.b;
@@ -564,6 +1064,27 @@ mod tests {
         (0..n)
             .map(|i| (if st.head[i] >= n { 0 } else { st.head[i] + 1 }, st.label[i] as usize))
             .collect()
+    }
+
+    /// Beam search of width 1 takes the same moves as the greedy parser; wider beams give trees.
+    #[test]
+    fn beam_of_one_is_greedy() {
+        let m = crate::nlp::Model::embedded();
+        let mut greedy = m.parser.clone();
+        greedy.beam = 1;
+        for s in [
+            "Peskov denied that Moscow had sent a response .",
+            "The minister , who spoke on Tuesday , said it would not happen again .",
+            "Hello",
+        ] {
+            let words: Vec<&str> = s.split(' ').collect();
+            let (tags, infos) = m.tagger.tag_ids(&words);
+            let lower: Vec<u64> = infos.iter().map(|w| w.lower).collect();
+            assert_eq!(greedy.parse(&lower, &tags), greedy.parse_beam(&lower, &tags, 1));
+            let wide = greedy.parse_beam(&lower, &tags, 8);
+            assert_eq!(wide.len(), words.len());
+            assert_eq!(wide.iter().filter(|a| a.0 == 0).count(), 1);
+        }
     }
 
     #[test]

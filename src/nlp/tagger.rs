@@ -1,4 +1,5 @@
-//! Greedy left-to-right averaged-perceptron tagger predicting joint (UPOS, XPOS) tags.
+//! Greedy left-to-right averaged-perceptron tagger predicting joint (UPOS, XPOS) tags, with an
+//! optional second pass that also sees the first pass's tags to the right.
 
 use super::ModelError;
 use super::util::{FNV_START, IdMap, Reader, Rng, TrainWeights, Weights, Writer, feat, fnv, fnv_step};
@@ -21,6 +22,8 @@ pub struct WordInfo {
     amb: u64,
     flags: u64,
     hyph: u64,
+    /// Casing of the whole sentence (0 normal, 1 mostly capitalized words, 2 no capitals, 3 all caps).
+    case: u64,
 }
 
 /// The tagger: joint tag set, ambiguity-class lexicon and weights.
@@ -33,6 +36,8 @@ pub struct Tagger {
     fixed: Vec<(u64, u8)>,
     fixed_index: IdMap<u8>,
     weights: Weights,
+    /// Second left-to-right pass that also sees the first pass's tags to the right.
+    second: Option<Weights>,
 }
 
 /// FNV-1a hash of the word's shape (`X`/`x` for upper/lowercase letters, `d` for digits, other
@@ -69,7 +74,26 @@ fn shape(word: &str) -> u64 {
 
 /// Computes the per-word values of a sentence.
 pub fn word_infos(words: &[&str], amb: Option<&IdMap<u64>>) -> Vec<WordInfo> {
-    words
+    let (mut alpha, mut cap, mut caps) = (0usize, 0usize, 0usize);
+    for w in words {
+        if w.chars().next().is_some_and(char::is_alphabetic) {
+            alpha += 1;
+            cap += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+            caps += usize::from(w.chars().all(|c| !c.is_lowercase()));
+        }
+    }
+    let case = if alpha == 0 {
+        0
+    } else if caps == alpha && alpha > 1 {
+        3
+    } else if cap == 0 {
+        2
+    } else if cap * 2 > alpha && alpha > 2 {
+        1
+    } else {
+        0
+    };
+    let infos: Vec<WordInfo> = words
         .iter()
         .enumerate()
         .map(|(i, w)| {
@@ -101,9 +125,11 @@ pub fn word_infos(words: &[&str], amb: Option<&IdMap<u64>>) -> Vec<WordInfo> {
                 amb: amb.and_then(|m| m.get(&lh).copied()).unwrap_or(NO_AMB),
                 flags,
                 hyph: lower.rsplit_once('-').map_or(PAD, |(_, last)| fnv(last.as_bytes())),
+                case,
             }
         })
-        .collect()
+        .collect();
+    infos
 }
 
 const OUT: WordInfo = WordInfo {
@@ -115,9 +141,12 @@ const OUT: WordInfo = WordInfo {
     amb: PAD,
     flags: PAD,
     hyph: PAD,
+    case: PAD,
 };
 
 const EXTRA: bool = true;
+const EXTRA2: bool = false;
+const CASE: bool = true;
 
 /// Fills `f` with the features of word `i`, given the two previous tags (+1, 0 = none).
 fn features(ws: &[WordInfo], i: usize, p1: u64, p2: u64, f: &mut Vec<u64>) {
@@ -177,7 +206,51 @@ fn features(ws: &[WordInfo], i: usize, p1: u64, p2: u64, f: &mut Vec<u64>) {
         f.push(feat(44, p1, p2, w.suf[1]));
         f.push(feat(45, wm1.amb, w.amb, 0));
     }
+    if CASE {
+        let up = |x: &WordInfo| if x.flags == PAD { 2 } else { x.flags >> 1 & 1 };
+        f.push(feat(70, w.case, w.flags, 0));
+        f.push(feat(71, w.case, w.lower, 0));
+        f.push(feat(72, w.case, up(wm1), up(wp1)));
+        f.push(feat(73, up(wm1), w.flags, up(wp1)));
+        f.push(feat(74, w.case, w.flags, wp1.amb));
+    }
+    if EXTRA2 {
+        f.push(feat(46, wm2.suf[2], 0, 0));
+        f.push(feat(47, wp2.suf[2], 0, 0));
+        f.push(feat(48, p2, w.lower, 0));
+        f.push(feat(49, wp1.amb, wp2.amb, 0));
+        f.push(feat(50, w.lower, wp2.lower, 0));
+        f.push(feat(51, p1, wp1.suf[2], 0));
+        f.push(feat(52, w.suf[3], wp1.amb, 0));
+        f.push(feat(53, wm1.lower, w.suf[2], 0));
+    }
 }
+
+/// Adds the second-pass features of word `i`: the first pass's tags around it.
+fn features2(ws: &[WordInfo], first: &[usize], i: usize, p1: u64, f: &mut Vec<u64>) {
+    let t = |d: isize| -> u64 {
+        let j = i as isize + d;
+        if j < 0 || j as usize >= first.len() {
+            0
+        } else {
+            first[j as usize] as u64 + 1
+        }
+    };
+    let (t0, n1, n2) = (t(0), t(1), t(2));
+    f.push(feat(60, t0, 0, 0));
+    f.push(feat(61, n1, 0, 0));
+    f.push(feat(62, n2, 0, 0));
+    f.push(feat(63, n1, n2, 0));
+    f.push(feat(64, p1, n1, 0));
+    f.push(feat(65, n1, ws[i].lower, 0));
+    f.push(feat(66, t0, ws[i].amb, 0));
+    f.push(feat(67, p1, t0, n1));
+    f.push(feat(68, n1, ws[i].suf[2], 0));
+}
+
+/// First-pass margin (best minus second-best score) from which the second pass keeps the first
+/// pass's tag instead of re-scoring the word (dev: same accuracy, tagging 1.7 times as fast).
+const SECOND_MARGIN: f32 = 20.0;
 
 /// A training sentence: forms and gold tag ids.
 pub struct TagSentence<'a> {
@@ -263,7 +336,50 @@ impl Tagger {
             fixed,
             fixed_index,
             weights,
+            second: None,
         }
+    }
+
+    /// Trains the second pass on `sentences` with first-pass tags `first` (jackknifed, so that
+    /// they are as wrong as they will be on new text).
+    pub fn train_second(&mut self, sentences: &[TagSentence], first: &[Vec<usize>], iterations: usize, seed: u64) {
+        let infos: Vec<Vec<WordInfo>> = sentences
+            .iter()
+            .map(|s| word_infos(&s.words, Some(&self.amb_index)))
+            .collect();
+        let mut weights = TrainWeights::new(self.tags.len());
+        let mut order: Vec<usize> = (0..sentences.len()).collect();
+        let mut rng = Rng::new(seed ^ 0x005e_c04d);
+        let mut scores = vec![0f32; self.tags.len()];
+        let mut f = Vec::with_capacity(80);
+        for _ in 0..iterations {
+            rng.shuffle(&mut order);
+            for &si in &order {
+                let s = &sentences[si];
+                let ws = &infos[si];
+                let (mut p1, mut p2) = (0u64, 0u64);
+                for i in 0..ws.len() {
+                    let gold = s.tags[i];
+                    if let Some(&t) = self.fixed_index.get(&ws[i].lower) {
+                        p2 = p1;
+                        p1 = t as u64 + 1;
+                        continue;
+                    }
+                    features(ws, i, p1, p2, &mut f);
+                    features2(ws, &first[si], i, p1, &mut f);
+                    weights.score(&f, &mut scores);
+                    let guess = argmax(&scores);
+                    weights.tick();
+                    if guess != gold {
+                        weights.update(&f, gold, 1.0);
+                        weights.update(&f, guess, -1.0);
+                    }
+                    p2 = p1;
+                    p1 = guess as u64 + 1;
+                }
+            }
+        }
+        self.second = Some(weights.average(None));
     }
 
     /// Tags a sentence, returning joint tag ids and the per-word values (reused by the parser).
@@ -272,19 +388,52 @@ impl Tagger {
         let mut scores = vec![0f32; self.tags.len()];
         let mut f = Vec::with_capacity(64);
         let mut out = Vec::with_capacity(words.len());
+        // first-pass margins (best minus second best score): the second pass re-tags only words
+        // whose margin is below SECOND_MARGIN
+        let mut sure = Vec::with_capacity(if self.second.is_some() { words.len() } else { 0 });
         let (mut p1, mut p2) = (0u64, 0u64);
         for i in 0..ws.len() {
-            let t = match self.fixed_index.get(&ws[i].lower) {
-                Some(&t) => t as usize,
+            let (t, m) = match self.fixed_index.get(&ws[i].lower) {
+                Some(&t) => (t as usize, true),
                 None => {
                     features(&ws, i, p1, p2, &mut f);
                     self.weights.score(&f, &mut scores);
-                    argmax(&scores)
+                    let t = argmax(&scores);
+                    let m = self.second.is_some() && {
+                        let best = scores[t];
+                        let second = scores
+                            .iter()
+                            .enumerate()
+                            .filter(|&(c, _)| c != t)
+                            .fold(f32::NEG_INFINITY, |a, (_, &x)| a.max(x));
+                        best - second >= SECOND_MARGIN
+                    };
+                    (t, m)
                 }
             };
             out.push(t);
+            if self.second.is_some() {
+                sure.push(m);
+            }
             p2 = p1;
             p1 = t as u64 + 1;
+        }
+        if let Some(second) = &self.second {
+            let first = std::mem::take(&mut out);
+            let (mut p1, mut p2) = (0u64, 0u64);
+            for i in 0..ws.len() {
+                let t = if sure[i] {
+                    first[i]
+                } else {
+                    features(&ws, i, p1, p2, &mut f);
+                    features2(&ws, &first, i, p1, &mut f);
+                    second.score(&f, &mut scores);
+                    argmax(&scores)
+                };
+                out.push(t);
+                p2 = p1;
+                p1 = t as u64 + 1;
+            }
         }
         (out, ws)
     }
@@ -293,6 +442,7 @@ impl Tagger {
     pub fn pruned(&self, min_abs: f32) -> Tagger {
         Tagger {
             weights: self.weights.pruned(min_abs),
+            second: self.second.as_ref().map(|w| w.pruned(min_abs)),
             ..self.clone()
         }
     }
@@ -324,10 +474,17 @@ impl Tagger {
             w.u8(t);
         }
         self.weights.write(w);
+        match &self.second {
+            Some(s) => {
+                w.u8(1);
+                s.write(w);
+            }
+            None => w.u8(0),
+        }
     }
 
     /// Deserializes a tagger.
-    pub fn read(r: &mut Reader) -> Result<Tagger, ModelError> {
+    pub fn read(r: &mut Reader, v2: bool) -> Result<Tagger, ModelError> {
         let n = r.len()?;
         let mut tags = Vec::with_capacity(n);
         for _ in 0..n {
@@ -357,6 +514,11 @@ impl Tagger {
         }
         let fixed_index = fixed.iter().copied().collect();
         let weights = Weights::read(r)?;
+        let second = if v2 && r.u8()? == 1 {
+            Some(Weights::read(r)?)
+        } else {
+            None
+        };
         Ok(Tagger {
             tags,
             amb,
@@ -364,6 +526,7 @@ impl Tagger {
             fixed,
             fixed_index,
             weights,
+            second,
         })
     }
 }

@@ -258,6 +258,12 @@ impl TrainWeights {
         self.keys.len()
     }
 
+    /// Restarts the averaging from the current weights (the average then covers later updates only).
+    pub fn restart_average(&mut self) {
+        self.clock = 0;
+        self.u.iter_mut().for_each(|u| *u = 0.0);
+    }
+
     /// Advances the averaging clock by one instance.
     pub fn tick(&mut self) {
         self.clock += 1;

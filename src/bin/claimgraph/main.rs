@@ -61,9 +61,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Load(args) => load(args).map(|()| 0),
         Command::Push(args) => push(args).map(|()| 0),
         Command::Train(args) => {
+            let beam = usize::from(args.beam);
             let options = claimgraph::nlp::TrainOptions {
                 ud_dir: args.ud,
                 out_dir: args.output,
+                beam,
+                // with a beam the extra templates help and pruning costs nothing (on dev)
+                parser_extra_features: beam > 1,
+                parser_prune: if beam > 1 { 2.0 } else { 0.0 },
                 ..claimgraph::nlp::TrainOptions::default()
             };
             claimgraph::nlp::train(&options, &mut std::io::stderr())?;
