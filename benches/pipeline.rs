@@ -37,16 +37,36 @@ fn segment(bencher: divan::Bencher) {
     bencher.bench(|| docs.iter().map(|d| text::segment(&d.text).len()).sum::<usize>());
 }
 
-#[divan::bench]
-fn tag_and_parse(bencher: divan::Bencher) {
-    let docs = documents();
-    let model = claimgraph::nlp::Model::embedded();
-    let sentences: Vec<Vec<String>> = docs
+/// The bundled articles' sentences as words, and how many words they hold.
+fn sentence_words() -> (Vec<Vec<String>>, usize) {
+    let sentences: Vec<Vec<String>> = documents()
         .iter()
         .flat_map(|d| text::segment(&d.text))
         .map(|s| s.tokens.iter().map(|t| t.form.clone()).collect())
         .collect();
-    bencher.bench(|| {
+    let words = sentences.iter().map(Vec::len).sum();
+    (sentences, words)
+}
+
+/// Tagging alone (UPOS and XPOS); divan prints tokens per second.
+#[divan::bench]
+fn tag(bencher: divan::Bencher) {
+    let model = claimgraph::nlp::Model::embedded();
+    let (sentences, words) = sentence_words();
+    bencher.counter(divan::counter::ItemsCount::new(words)).bench(|| {
+        sentences
+            .iter()
+            .map(|words| model.tag(&words.iter().map(String::as_str).collect::<Vec<_>>()).len())
+            .sum::<usize>()
+    });
+}
+
+/// Tagging, lemmatizing and parsing; divan prints tokens per second.
+#[divan::bench]
+fn tag_and_parse(bencher: divan::Bencher) {
+    let model = claimgraph::nlp::Model::embedded();
+    let (sentences, words) = sentence_words();
+    bencher.counter(divan::counter::ItemsCount::new(words)).bench(|| {
         sentences
             .iter()
             .map(|words| {

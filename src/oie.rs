@@ -82,6 +82,26 @@ pub struct Relation {
     pub rule: &'static str,
 }
 
+/// How a triple made by splitting a coordinated object ranks against the whole: benchmarks
+/// annotate some coordinations whole and some split, and a split triple whose whole is also there
+/// counts against precision when the gold keeps the whole, so split triples rank below the
+/// direct ones (CaRB dev, F1 at the best threshold: 0.499 with 0.9, 0.504 with 0.4; 0.501 and
+/// 0.504 with the previous parser). The graph still keeps them when it keeps their whole.
+const SPLIT_CONFIDENCE: f32 = 0.4;
+
+impl Relation {
+    /// The triple goes into the graph: its rank reaches [`GRAPH_MIN_CONFIDENCE`], or, for a
+    /// conjunct split off a coordinated object, its whole's rank does.
+    pub fn in_graph(&self) -> bool {
+        let rank = if self.rule == "oie/coordination" {
+            self.confidence / SPLIT_CONFIDENCE
+        } else {
+            self.confidence
+        };
+        rank >= GRAPH_MIN_CONFIDENCE
+    }
+}
+
 /// Lemmas of verbs whose content clause is reported speech or thought.
 const REPORTING: &[&str] = &[
     "say",
@@ -442,7 +462,7 @@ impl<'a> Tree<'a> {
                     head,
                 };
                 split.rule = "oie/coordination";
-                split.confidence *= 0.9;
+                split.confidence *= SPLIT_CONFIDENCE;
                 split
             })
             .collect()
@@ -973,6 +993,23 @@ mod tests {
         let s = "The rebels killed three soldiers and captured two officers.";
         assert_has(s, "killed | The rebels | three soldiers");
         assert_has(s, "captured | The rebels | two officers");
+    }
+
+    #[test]
+    fn a_coordinated_object_is_split_ranked_lower_and_kept_in_the_graph() {
+        let s = "The ministry bought tanks and helicopters.";
+        assert_has(s, "bought | The ministry | tanks and helicopters");
+        assert_has(s, "bought | The ministry | tanks");
+        assert_has(s, "bought | The ministry | helicopters");
+        let read = SentenceTriples::read(crate::nlp::Model::embedded(), s);
+        let whole = read.relations.iter().find(|r| r.rule == "oie/verb").expect("the whole");
+        let split = read
+            .relations
+            .iter()
+            .find(|r| r.rule == "oie/coordination")
+            .expect("a split");
+        assert!(split.confidence < whole.confidence);
+        assert!(split.confidence < GRAPH_MIN_CONFIDENCE && split.in_graph() && whole.in_graph());
     }
 
     #[test]

@@ -514,7 +514,7 @@ impl Mapper {
                 })
                 .collect();
             for ((r, node), &(start, end)) in relations.iter().zip(&nodes).zip(&spans) {
-                if r.confidence < crate::oie::GRAPH_MIN_CONFIDENCE {
+                if !r.in_graph() {
                     continue;
                 }
                 out.add(node, rdf::TYPE, cg::RELATION);
@@ -540,7 +540,7 @@ impl Mapper {
                     }
                 }
                 if let Some(j) = r.attributed_to
-                    && relations[j].confidence >= crate::oie::GRAPH_MIN_CONFIDENCE
+                    && relations[j].in_graph()
                 {
                     let reporting = &nodes[j];
                     out.add(node, cg::REPORTING_RELATION, reporting);

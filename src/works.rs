@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn a_possessive_entity_is_the_creator_and_joins_its_documents() {
         let text = "Norway's counterproposal reached Chile on Friday. \
-                    Diplomats in Chile called Norway's draft counterproposal a step forward.";
+                    Diplomats in Chile said Norway's draft counterproposal was a step forward.";
         let works = works_of(text);
         let sentences = crate::text::segment(text);
         let mentions = crate::mention::recognize(text, &sentences);
