@@ -100,15 +100,24 @@ fn extract(bencher: divan::Bencher) {
         .iter()
         .map(|d| {
             let sentences = text::segment(&d.text);
+            let model = claimgraph::nlp::Model::embedded();
+            let trees: Vec<_> = sentences
+                .iter()
+                .map(|s| model.analyze(&s.tokens.iter().map(|t| t.form.as_str()).collect::<Vec<_>>()))
+                .collect();
             let mentions = mention::recognize(&d.text, &sentences);
             let resolution = resolve::resolve_document(&d.text, &sentences, &mentions);
-            (d, sentences, mentions, resolution)
+            (d, sentences, trees, mentions, resolution)
         })
         .collect();
     bencher.bench(|| {
         prepared
             .iter()
-            .map(|(d, s, m, r)| extract::extract(&d.text, d.date.as_deref(), s, m, r).attributions.len())
+            .map(|(d, s, t, m, r)| {
+                extract::extract(&d.text, d.date.as_deref(), s, t, m, r)
+                    .attributions
+                    .len()
+            })
             .sum::<usize>()
     });
 }

@@ -40,6 +40,7 @@ use std::collections::BTreeSet;
 
 use crate::lexicon::{Lexicon, VerbRole};
 use crate::mention::{EntityKind, Mention};
+use crate::nlp::Analysis;
 use crate::resolve::Resolution;
 use crate::text::Sentence;
 use crate::time::{self, TimeValue};
@@ -279,7 +280,7 @@ pub struct Attribution {
     pub via: Option<usize>,
     /// Modal verb or expression of the content ("would", "expected to").
     pub modality: Option<String>,
-    /// Tense of the content ("past", "present", "future"), set by [`add_tenses`].
+    /// Tense of the content ("past", "present", "future"), from its first finite verb.
     pub tense: Option<&'static str>,
     /// A qualifier that restricts the content ("direct" in "no direct answers").
     pub qualifier: Option<String>,
@@ -325,16 +326,17 @@ pub struct Extraction {
 
 /// Extracts attributions and events from one document.
 ///
-/// `doc_date` (`YYYY-MM-DD`) anchors relative dates. Deterministic; the output is sorted by
-/// (sentence, start).
+/// `doc_date` (`YYYY-MM-DD`) anchors relative dates; `trees` holds the parse of each sentence's
+/// tokens. Deterministic; the output is sorted by (sentence, start).
 pub fn extract(
     text: &str,
     doc_date: Option<&str>,
     sentences: &[Sentence],
+    trees: &[Vec<Analysis>],
     mentions: &[Mention],
     resolution: &Resolution,
 ) -> Extraction {
-    let clauses = Clauses::new(text, doc_date, sentences, mentions, resolution);
+    let clauses = Clauses::new(text, doc_date, sentences, trees, mentions, resolution);
     let mut found = Vec::new();
     for s in 0..sentences.len() {
         clauses.speech(s, &mut found);
@@ -372,19 +374,16 @@ pub fn extract(
     events.sort_by(|a, b| {
         (a.evidence.sentence, a.evidence.start, a.agent).cmp(&(b.evidence.sentence, b.evidence.start, b.agent))
     });
-    Extraction { attributions, events }
+    let mut extraction = Extraction { attributions, events };
+    set_tenses(text, sentences, trees, &mut extraction);
+    extraction
 }
 
 /// Sets the tense of each attribution's content from the parser's tags: its first finite verb
 /// or auxiliary ("had been submitted" past, "is being prepared" present, "will send" future). A
 /// content without one (a noun phrase: "denied the report") or with another modal ("would",
-/// "may": see the modality) has none. `trees` holds the parse of each sentence's tokens.
-pub fn add_tenses(
-    text: &str,
-    sentences: &[Sentence],
-    trees: &[Vec<crate::nlp::Analysis>],
-    extraction: &mut Extraction,
-) {
+/// "may": see the modality) has none.
+fn set_tenses(text: &str, sentences: &[Sentence], trees: &[Vec<Analysis>], extraction: &mut Extraction) {
     for attribution in &mut extraction.attributions {
         let s = attribution.evidence.sentence;
         let (Some(sentence), Some(tree)) = (sentences.get(s), trees.get(s)) else {
@@ -946,6 +945,8 @@ pub struct Clauses<'a> {
     text: &'a str,
     doc_date: Option<&'a str>,
     sentences: &'a [Sentence],
+    /// The parse of each sentence's tokens.
+    trees: &'a [Vec<Analysis>],
     mentions: &'a [Mention],
     resolution: &'a Resolution,
     lex: &'static Lexicon,
@@ -962,6 +963,7 @@ impl<'a> Clauses<'a> {
         text: &'a str,
         doc_date: Option<&'a str>,
         sentences: &'a [Sentence],
+        trees: &'a [Vec<Analysis>],
         mentions: &'a [Mention],
         resolution: &'a Resolution,
     ) -> Self {
@@ -1051,6 +1053,7 @@ impl<'a> Clauses<'a> {
             text,
             doc_date,
             sentences,
+            trees,
             mentions,
             resolution,
             lex: Lexicon::embedded(),
@@ -1403,6 +1406,43 @@ impl<'a> Clauses<'a> {
             }
         }
         Some((first, others))
+    }
+
+    /// The speaker as the parse gives it, when the words before the cue do not: the `nsubj` of
+    /// the cue verb (or of the verb it is coordinated with), wherever it stands ("X, whose firm
+    /// advised the government, told …", "X, asked about the report on Tuesday, denied …"), with
+    /// its coordinated subjects. The subject must name a speaker: a mention, a pronoun or a
+    /// description. A passive's subject (`nsubj:pass`) is never the speaker.
+    fn tree_subject(&self, s: usize, verb: usize) -> Option<(Who, Vec<Who>)> {
+        let tree = self.trees.get(s).filter(|t| t.len() == self.n(s))?;
+        let child = |h: usize, rel: &str| (0..tree.len()).find(|&k| tree[k].head == h + 1 && tree[k].deprel == rel);
+        let subject = child(verb, "nsubj").or_else(|| {
+            // "arrived in Oslo and said …": the first verb's subject
+            (tree[verb].deprel == "conj" && tree[verb].head > 0)
+                .then(|| child(tree[verb].head - 1, "nsubj"))
+                .flatten()
+        })?;
+        // the subject must come before the cue: a subject after it is an inverted quote, which
+        // the trailing-speaker rule reads
+        if subject > verb {
+            return None;
+        }
+        let first = self.speaker_at(s, subject)?;
+        let others = (0..tree.len())
+            .filter(|&k| tree[k].head == subject + 1 && tree[k].deprel == "conj")
+            .filter_map(|k| self.speaker_at(s, k))
+            .filter(|who| who.entity != first.entity)
+            .collect();
+        Some((first, others))
+    }
+
+    /// The speaker named by the noun phrase whose head is token `k`: the mention covering it, or
+    /// the pronoun or description ending at it.
+    fn speaker_at(&self, s: usize, k: usize) -> Option<Who> {
+        match self.span_covering(s, k) {
+            Some(span) => Some(self.who(s, span)),
+            None => self.noun_phrase_before(s, k + 1),
+        }
     }
 
     /// Whether token `i` is a verb-like word (used to find where a subject ends).
@@ -2295,7 +2335,7 @@ impl<'a> Clauses<'a> {
             let Some(first) = it.next() else { return false };
             (first, it.collect(), via)
         } else {
-            match self.subject_of(s, c0) {
+            match self.subject_of(s, c0).or_else(|| self.tree_subject(s, head)) {
                 Some((first, others)) => (first, others, via),
                 None => return false,
             }
@@ -3615,10 +3655,15 @@ mod tests {
     /// Runs the whole per-document pipeline on `doc` (anchored on Tuesday 2024-03-05).
     fn run(doc: &str) -> (Extraction, Resolution) {
         let sentences = text::segment(doc);
+        let model = crate::nlp::Model::embedded();
+        let trees: Vec<_> = sentences
+            .iter()
+            .map(|s| model.analyze(&s.tokens.iter().map(|t| t.form.as_str()).collect::<Vec<_>>()))
+            .collect();
         let mentions = mention::recognize(doc, &sentences);
         let resolution = resolve::resolve_document(doc, &sentences, &mentions);
         (
-            extract(doc, Some("2024-03-05"), &sentences, &mentions, &resolution),
+            extract(doc, Some("2024-03-05"), &sentences, &trees, &mentions, &resolution),
             resolution,
         )
     }
@@ -3991,6 +4036,23 @@ mod tests {
     }
 
     #[test]
+    fn the_parse_gives_the_speaker_a_clause_separates_from_the_cue() {
+        // a participle clause in commas: the words before the cue end in "Tuesday ,"
+        let doc = "Omar Diaz, asked about the report on Tuesday, denied that the company had paid bribes.";
+        assert!(has(doc, "omar-diaz", "deny", "negative"), "{:?}", claims(doc));
+        // a relative clause opened by "whose"
+        let doc = "Sara Nilsson, whose firm advised the government, said the sale was legal.";
+        assert!(has(doc, "sara-nilsson", "assert", "positive"), "{:?}", claims(doc));
+        // a coordinated verb shares its subject
+        let doc = "Anna Berg arrived in Oslo on Monday and told reporters that the talks had failed.";
+        assert!(has(doc, "anna-berg", "assert", "positive"), "{:?}", claims(doc));
+        // near-misses: a passive's subject is spoken to, not the speaker; a subject after the cue
+        // belongs to the trailing-speaker rule
+        let doc = "Karl Lund, who chairs the board, was told that the deal had failed.";
+        assert!(claims(doc).is_empty(), "{:?}", claims(doc));
+    }
+
+    #[test]
     fn negated_rule_out_and_coordinated_warning() {
         let doc = "Finance Minister Omar Diaz did not rule out new taxes and warned that prices would rise.";
         assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
@@ -4078,16 +4140,7 @@ mod tests {
     fn the_content_has_the_tense_of_its_first_finite_verb() {
         let doc = "Omar Diaz said that Spain had sent the letter. Anna Berg said that Spain will send the letter. \
                    Karl Lund said Spain sends letters every week. Maria Costa denied the report.";
-        let sentences = text::segment(doc);
-        let mentions = mention::recognize(doc, &sentences);
-        let resolution = resolve::resolve_document(doc, &sentences, &mentions);
-        let mut extraction = extract(doc, Some("2024-03-05"), &sentences, &mentions, &resolution);
-        let model = crate::nlp::Model::embedded();
-        let trees: Vec<_> = sentences
-            .iter()
-            .map(|s| model.analyze(&s.tokens.iter().map(|t| t.form.as_str()).collect::<Vec<_>>()))
-            .collect();
-        add_tenses(doc, &sentences, &trees, &mut extraction);
+        let (extraction, _) = run(doc);
         let tenses: Vec<_> = extraction.attributions.iter().map(|a| a.tense).collect();
         assert_eq!(
             tenses,

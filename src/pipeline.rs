@@ -50,14 +50,14 @@ pub fn analyze(document: Document) -> Analysis {
             (tree, relations)
         })
         .unzip();
-    let mut extraction = extract::extract(
+    let extraction = extract::extract(
         &document.text,
         document.date.as_deref(),
         &sentences,
+        &trees,
         &mentions,
         &resolution,
     );
-    extract::add_tenses(&document.text, &sentences, &trees, &mut extraction);
     let works = works::recognize(&document.text, &sentences, &trees, &mentions, &resolution);
     Analysis {
         document,
