@@ -1408,6 +1408,33 @@ impl<'a> Clauses<'a> {
         Some((first, others))
     }
 
+    /// The end (exclusive) of the content clause (`ccomp`) of the cue verb `verb` in the parse,
+    /// when that clause starts at `start` (after "that" or a quote mark at most).
+    fn content_clause_end(&self, s: usize, verb: usize, start: usize) -> Option<usize> {
+        let tree = self.trees.get(s).filter(|t| t.len() == self.n(s))?;
+        let clause = (0..tree.len()).find(|&k| tree[k].head == verb + 1 && tree[k].deprel == "ccomp")?;
+        // the clause's words: every word whose chain of heads reaches it
+        let inside = |mut k: usize| {
+            for _ in 0..tree.len() {
+                if k == clause {
+                    return true;
+                }
+                match tree[k].head {
+                    0 => return false,
+                    h => k = h - 1,
+                }
+            }
+            false
+        };
+        let first = (0..tree.len()).find(|&k| inside(k))?;
+        let last = (0..tree.len()).rev().find(|&k| inside(k))?;
+        if first > start || first + 2 < start {
+            return None;
+        }
+        // a trailing punctuation mark or closing quote stays with the sentence
+        Some(last + 1)
+    }
+
     /// The speaker as the parse gives it, when the words before the cue do not: the `nsubj` of
     /// the cue verb (or of the verb it is coordinated with), wherever it stands ("X, whose firm
     /// advised the government, told …", "X, asked about the report on Tuesday, denied …"), with
@@ -1654,6 +1681,10 @@ impl<'a> Clauses<'a> {
             }
             let content_end = if self.w(s, k - 1) == "," { k - 1 } else { k };
             if after >= n || self.quoted[s].get(after).copied().unwrap_or(false) {
+                continue;
+            }
+            // ", yet X published them": a clause of its own joined by a conjunction
+            if matches!(self.w(s, after), "and" | "but" | "yet" | "or" | "so" | "nor") {
                 continue;
             }
             // either SPEAKER (aux|adv)* CUE or CUE SPEAKER
@@ -2310,6 +2341,13 @@ impl<'a> Clauses<'a> {
         }
         let mut content_end = self.complement_end(s, content_start);
         if let Some(e) = object_end {
+            content_end = content_end.min(e);
+        }
+        // what follows the cue's content clause in the parse is the narrator's ("said the talks
+        // had failed on Tuesday" when "on Tuesday" hangs on "said")
+        if let Some(e) = self.content_clause_end(s, head, content_start)
+            && e > content_start
+        {
             content_end = content_end.min(e);
         }
         // "told X to leave", "urged Y to …": an order or a request, not a claim
@@ -4050,6 +4088,19 @@ mod tests {
         // belongs to the trailing-speaker rule
         let doc = "Karl Lund, who chairs the board, was told that the deal had failed.";
         assert!(claims(doc).is_empty(), "{:?}", claims(doc));
+    }
+
+    #[test]
+    fn the_content_ends_with_the_cue_verbs_clause_in_the_parse() {
+        let doc = "Anna Berg said the documents would stay secret, yet Karl Lund published them on Monday.";
+        let c = contents(doc);
+        assert!(
+            c.iter()
+                .any(|(_, _, _, content)| content == "the documents would stay secret"),
+            "{c:?}"
+        );
+        // the clause after ", yet" is the narrator's, not a trailing speaker's
+        assert_eq!(c.len(), 1, "{c:?}");
     }
 
     #[test]
