@@ -901,6 +901,13 @@ struct Span {
     entity: usize,
 }
 
+/// A verb the parse reads as passive: its agent ("by Norway"), if named, and the token span of
+/// its subject, the theme.
+struct Passive {
+    agent: Option<Who>,
+    theme: Option<(usize, usize)>,
+}
+
 /// A speaker or agent found by a rule.
 #[derive(Debug, Clone)]
 struct Who {
@@ -1433,6 +1440,40 @@ impl<'a> Clauses<'a> {
         }
         // a trailing punctuation mark or closing quote stays with the sentence
         Some(last + 1)
+    }
+
+    /// For a verb the parse reads as passive (it has an `nsubj:pass` or an `aux:pass`): the
+    /// entity of its `obl:agent` ("by Norway"), if named, and the words of its subject, the
+    /// theme ("The letter was handed over"); `None` for an active verb.
+    fn passive_parse(&self, s: usize, verb: usize) -> Option<Passive> {
+        let tree = self.trees.get(s).filter(|t| t.len() == self.n(s))?;
+        let children = || (0..tree.len()).filter(|&k| tree[k].head == verb + 1);
+        if !children().any(|k| matches!(tree[k].deprel.as_str(), "nsubj:pass" | "aux:pass")) {
+            return None;
+        }
+        let agent = children()
+            .find(|&k| tree[k].deprel == "obl:agent")
+            .and_then(|k| self.span_covering(s, k))
+            .map(|span| self.who(s, span));
+        // the theme: the subject and the words that hang on it, up to the verb
+        let theme = children().find(|&k| tree[k].deprel == "nsubj:pass").map(|subject| {
+            let under = |mut k: usize| {
+                for _ in 0..tree.len() {
+                    if k == subject {
+                        return true;
+                    }
+                    match tree[k].head {
+                        0 => return false,
+                        h => k = h - 1,
+                    }
+                }
+                false
+            };
+            let t0 = (0..verb).find(|&k| under(k)).unwrap_or(subject);
+            let t1 = (0..verb).rev().find(|&k| under(k)).unwrap_or(subject) + 1;
+            (t0, t1)
+        });
+        Some(Passive { agent, theme })
     }
 
     /// The speaker as the parse gives it, when the words before the cue do not: the `nsubj` of
@@ -3516,7 +3557,14 @@ impl<'a> Clauses<'a> {
                 i += len;
                 continue;
             }
-            let Some((agent, others)) = self.subject_of(s, i) else {
+            // a passive's agent is its "by" phrase ("was handed over by Norway"), and its subject
+            // the theme
+            let passive = self.passive_parse(s, i);
+            let subject = match &passive {
+                Some(p) => p.agent.clone().map(|who| (who, Vec::new())),
+                None => self.subject_of(s, i).or_else(|| self.tree_subject(s, i)),
+            };
+            let Some((agent, others)) = subject else {
                 i += len;
                 continue;
             };
@@ -3580,7 +3628,10 @@ impl<'a> Clauses<'a> {
                 })
                 .unwrap_or(k)
                 .max(object_start);
-            let object = self.slice(s, object_start, object_end);
+            let object = match passive.and_then(|p| p.theme) {
+                Some((t0, t1)) => self.slice(s, t0, t1),
+                None => self.slice(s, object_start, object_end),
+            };
             let date = self.event_date(s);
             let (b0, b1) = self.byte_span(s, agent.t0.min(i), k.max(after));
             for who in std::iter::once(&agent).chain(others.iter()) {
@@ -4371,6 +4422,32 @@ mod tests {
                 .events
                 .iter()
                 .all(|e| e.recipient.map(|r| resolution.entities[r].key.as_str()) == Some("spain"))
+        );
+    }
+
+    #[test]
+    fn a_passive_event_has_its_by_phrase_as_agent_and_its_subject_as_theme() {
+        let doc = "The letter was handed over by Norway to Sweden on Tuesday. Spain was sanctioned on Monday.";
+        let (extraction, resolution) = run(doc);
+        let events: Vec<_> = extraction
+            .events
+            .iter()
+            .map(|e| (resolution.entities[e.agent].key.as_str(), e.object.as_deref()))
+            .collect();
+        // "Spain was sanctioned": Spain is no agent, and no agent is named
+        assert_eq!(events, [("norway", Some("The letter"))], "{:?}", extraction.events);
+    }
+
+    #[test]
+    fn an_event_subject_past_an_unlisted_adverb_comes_from_the_parse() {
+        let doc = "Anna Berg met Karl Lund in Oslo. She also quietly endorsed the draft treaty.";
+        let (extraction, resolution) = run(doc);
+        let endorse = extraction.events.iter().find(|e| e.action == "endorse");
+        assert_eq!(
+            endorse.map(|e| resolution.entities[e.agent].key.as_str()),
+            Some("anna-berg"),
+            "{:?}",
+            extraction.events
         );
     }
 
