@@ -3181,12 +3181,31 @@ impl<'a> Clauses<'a> {
                 // a relative clause
                 return false;
             }
-            if is(w, NEGATORS) && w != "without" && !(w == "not" && self.w(s, i + 1) == "only") {
+            if is(w, NEGATORS)
+                && w != "without"
+                && !(w == "not" && self.w(s, i + 1) == "only")
+                && !self.negates_a_noun(s, i)
+            {
                 return true;
             }
             i += 1;
         }
         false
+    }
+
+    /// "the ministry, not the army, had sent it": in the parse, the "not" at `i`, after a comma,
+    /// hangs on a noun after it, so it contrasts two names and leaves the clause positive.
+    fn negates_a_noun(&self, s: usize, i: usize) -> bool {
+        let Some(tree) = self.trees.get(s).filter(|t| t.len() == self.n(s)) else {
+            return false;
+        };
+        let head = tree[i].head;
+        // a comma before: "not because of a war" still negates its clause
+        self.w(s, i) == "not"
+            && i > 0
+            && self.w(s, i - 1) == ","
+            && head > i + 1
+            && matches!(tree[head - 1].upos.as_str(), "NOUN" | "PROPN")
     }
 
     /// "has not been submitted", "was not sent": a negated passive of an event verb.
@@ -4152,6 +4171,17 @@ mod tests {
         );
         // the clause after ", yet" is the narrator's, not a trailing speaker's
         assert_eq!(c.len(), 1, "{c:?}");
+    }
+
+    #[test]
+    fn a_contrastive_not_on_a_noun_leaves_the_content_positive() {
+        let doc = "Anna Berg said the ministry, not the army, had sent the letter.";
+        assert!(has(doc, "anna-berg", "assert", "positive"), "{:?}", claims(doc));
+        // near-misses: a "not" on the clause, and one inside a relative clause
+        let doc = "Anna Berg said she signed the decree not because of the war.";
+        assert!(has(doc, "anna-berg", "assert", "negative"), "{:?}", claims(doc));
+        let doc = "Omar Diaz said the ferry, which was not insured, had sunk.";
+        assert!(has(doc, "omar-diaz", "assert", "positive"), "{:?}", claims(doc));
     }
 
     #[test]
