@@ -4,15 +4,20 @@
 //! * Tagger: greedy left-to-right averaged perceptron over word, affix, shape, ambiguity-class
 //!   and tag-history features, predicting joint (UPOS, XPOS) tags.
 //! * Lemmatizer: (form, XPOS) → lemma table from the training data, then suffix rules per XPOS.
-//! * Parser: greedy arc-hybrid transition parser with labelled transitions, an averaged
-//!   perceptron over Zhang & Nivre (2011)-style features, trained with a dynamic oracle and
-//!   exploration on jackknifed (predicted) tags.
+//! * Parser (default, [`NeuralOptions`]): graph-based BiLSTM + biaffine parser in the style of
+//!   Dozat & Manning (2017) over word, tag, hashed-affix and shape embeddings, decoded with
+//!   Eisner's algorithm (one root word), trained with hand-written backpropagation and Adam on
+//!   jackknifed (predicted) tags; the pass with the best dev LAS is kept.
+//! * Parser (older, still loadable and trainable): greedy arc-hybrid transition parser with
+//!   labelled transitions, an averaged perceptron over Zhang & Nivre (2011)-style features,
+//!   trained with a dynamic oracle and exploration on jackknifed (predicted) tags.
 //!
 //! Feature ids are FNV/splitmix hashes; training is deterministic (same data, same bytes).
 
 mod conllu;
 mod eval;
 mod lemma;
+mod neural;
 mod parser;
 mod tagger;
 mod util;
@@ -25,6 +30,8 @@ use std::time::Instant;
 
 pub use eval::{GoldScores, RawScores};
 use lemma::Lemmatizer;
+pub use neural::NeuralOptions;
+use neural::{NeuralParser, NeuralSentence};
 use parser::{ParseSentence, Parser};
 use tagger::{TagSentence, Tagger};
 use util::{Reader, Writer};
@@ -32,7 +39,10 @@ use util::{Reader, Writer};
 /// File name of the trained model inside the output directory.
 pub const MODEL_FILE: &str = "en_ewt.model";
 
-const MAGIC: &[u8; 8] = b"CGNLP\x00\x01\x00";
+/// Magic bytes and format version: version 2 marks its parser section as perceptron or neural.
+const MAGIC: &[u8; 8] = b"CGNLP\x00\x02\x00";
+/// Version 1 files (perceptron parser only) are still read.
+const MAGIC_V1: &[u8; 8] = b"CGNLP\x00\x01\x00";
 
 static EMBEDDED: &[u8] = include_bytes!("../../models/en_ewt.model");
 
@@ -82,13 +92,32 @@ pub struct Analysis {
 pub struct Model {
     tagger: Tagger,
     lemmatizer: Lemmatizer,
-    parser: Parser,
+    parser: AnyParser,
+}
+
+/// The dependency parser of a model.
+#[derive(Debug, Clone, PartialEq)]
+enum AnyParser {
+    /// Greedy transition parser, averaged perceptron.
+    Perceptron(Parser),
+    /// Graph-based BiLSTM + biaffine parser.
+    Neural(Box<NeuralParser>),
+}
+
+impl AnyParser {
+    fn labels(&self) -> &[String] {
+        match self {
+            AnyParser::Perceptron(p) => &p.labels,
+            AnyParser::Neural(p) => &p.labels,
+        }
+    }
 }
 
 impl Model {
     /// Parses a model from the bytes [`Model::to_bytes`] produced.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
-        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        let v1 = bytes.len() >= MAGIC.len() && &bytes[..MAGIC.len()] == MAGIC_V1;
+        if !v1 && (bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC) {
             return Err(ModelError::Format(
                 "not a claimgraph NLP model (bad magic bytes or version)".into(),
             ));
@@ -96,7 +125,15 @@ impl Model {
         let mut r = Reader::new(&bytes[MAGIC.len()..]);
         let tagger = Tagger::read(&mut r)?;
         let lemmatizer = Lemmatizer::read(&mut r)?;
-        let parser = Parser::read(&mut r)?;
+        let parser = if v1 {
+            AnyParser::Perceptron(Parser::read(&mut r)?)
+        } else {
+            match r.u8()? {
+                0 => AnyParser::Perceptron(Parser::read(&mut r)?),
+                1 => AnyParser::Neural(Box::new(NeuralParser::read(&mut r)?)),
+                k => return Err(ModelError::Format(format!("unknown parser kind {k}"))),
+            }
+        };
         if !r.at_end() {
             return Err(ModelError::Format("trailing bytes after the model".into()));
         }
@@ -113,7 +150,16 @@ impl Model {
         w.buf.extend_from_slice(MAGIC);
         self.tagger.write(&mut w);
         self.lemmatizer.write(&mut w);
-        self.parser.write(&mut w);
+        match &self.parser {
+            AnyParser::Perceptron(p) => {
+                w.u8(0);
+                p.write(&mut w);
+            }
+            AnyParser::Neural(p) => {
+                w.u8(1);
+                p.write(&mut w);
+            }
+        }
         w.buf
     }
 
@@ -129,8 +175,14 @@ impl Model {
             return Vec::new();
         }
         let (tags, infos) = self.tagger.tag_ids(words);
-        let lower: Vec<u64> = infos.iter().map(|w| w.lower).collect();
-        let arcs = self.parser.parse(&lower, &tags);
+        let arcs = match &self.parser {
+            AnyParser::Perceptron(p) => {
+                let lower: Vec<u64> = infos.iter().map(|w| w.lower).collect();
+                p.parse(&lower, &tags)
+            }
+            AnyParser::Neural(p) => p.parse(words, &tags),
+        };
+        let labels = self.parser.labels();
         words
             .iter()
             .zip(tags)
@@ -142,7 +194,7 @@ impl Model {
                     xpos: xpos.clone(),
                     lemma: self.lemmatizer.lemma(w, xpos),
                     head,
-                    deprel: self.parser.labels[label].clone(),
+                    deprel: labels[label].clone(),
                 }
             })
             .collect()
@@ -172,15 +224,27 @@ impl Model {
         Model {
             tagger: self.tagger.pruned(tagger_min),
             lemmatizer: self.lemmatizer.clone(),
-            parser: self.parser.pruned(parser_min),
+            parser: match &self.parser {
+                AnyParser::Perceptron(p) => AnyParser::Perceptron(p.pruned(parser_min)),
+                AnyParser::Neural(p) => AnyParser::Neural(p.clone()),
+            },
         }
     }
 
-    /// Sizes: (tagger features, tagger weights, parser features, parser weights).
+    /// Sizes: (tagger features, tagger weights, parser features, parser weights); a neural parser
+    /// has no features and counts its parameters as weights.
     pub fn sizes(&self) -> (usize, usize, usize, usize) {
         let (a, b) = self.tagger.size();
-        let (c, d) = self.parser.size();
+        let (c, d) = match &self.parser {
+            AnyParser::Perceptron(p) => p.size(),
+            AnyParser::Neural(p) => (0, p.size()),
+        };
         (a, b, c, d)
+    }
+
+    /// True when the parser is the neural one.
+    pub fn is_neural(&self) -> bool {
+        matches!(self.parser, AnyParser::Neural(_))
     }
 }
 
@@ -205,6 +269,8 @@ pub struct TrainOptions {
     pub threads: usize,
     /// Seed of the shuffling and exploration random numbers.
     pub seed: u64,
+    /// Train the neural parser with these options instead of the perceptron parser.
+    pub neural: Option<NeuralOptions>,
 }
 
 impl Default for TrainOptions {
@@ -219,6 +285,7 @@ impl Default for TrainOptions {
             parser_min_count: 5,
             threads: 2,
             seed: 0x00c1_a1e6_2a9f,
+            neural: Some(NeuralOptions::default()),
         }
     }
 }
@@ -238,7 +305,13 @@ fn logln(log: &mut dyn Write, msg: &str) -> Result<(), ModelError> {
 pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelError> {
     let start = Instant::now();
     let sentences = conllu::read_file(&split_path(&options.ud_dir, "train"))?;
-    let model = train_model(&sentences, options, log)?;
+    let dev_path = split_path(&options.ud_dir, "dev");
+    let dev_sents = if dev_path.exists() {
+        conllu::read_file(&dev_path)?
+    } else {
+        Vec::new()
+    };
+    let model = train_model(&sentences, &dev_sents, options, log)?;
     let bytes = model.to_bytes();
     std::fs::create_dir_all(&options.out_dir).map_err(|source| ModelError::Io {
         path: options.out_dir.display().to_string(),
@@ -277,6 +350,7 @@ type JobResult = (Tagger, Vec<(usize, Vec<usize>)>);
 
 fn train_model(
     sentences: &[conllu::Sentence],
+    dev: &[conllu::Sentence],
     options: &TrainOptions,
     log: &mut dyn Write,
 ) -> Result<Model, ModelError> {
@@ -404,36 +478,69 @@ fn train_model(
             .map(|w| (w.form.as_str(), w.xpos.as_str(), w.lemma.as_str()))
     }));
 
-    let parse_sents: Vec<ParseSentence> = sentences
-        .iter()
-        .zip(predicted)
-        .map(|(s, tags)| {
-            let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
-            ParseSentence {
-                words: tagger::word_infos(&forms, None).iter().map(|w| w.lower).collect(),
+    let label_ids = |s: &conllu::Sentence| -> Vec<usize> {
+        s.words
+            .iter()
+            .map(|w| labels.binary_search(&w.deprel).unwrap_or(0))
+            .collect()
+    };
+    let parser = if let Some(neural) = &options.neural {
+        let train: Vec<NeuralSentence> = sentences
+            .iter()
+            .zip(predicted)
+            .map(|(s, tags)| NeuralSentence {
+                words: s.words.iter().map(|w| w.form.as_str()).collect(),
                 tags,
                 heads: s.words.iter().map(|w| w.head).collect(),
-                labels: s
-                    .words
-                    .iter()
-                    .map(|w| labels.binary_search(&w.deprel).unwrap_or(0))
-                    .collect(),
-            }
-        })
-        .collect();
-    let mut lines = Vec::new();
-    let parser = Parser::train(
-        &labels,
-        &parse_sents,
-        options.parser_iterations,
-        options.explore,
-        options.parser_min_count,
-        options.seed,
-        &mut |m| lines.push(m),
-    );
-    for l in lines {
-        logln(log, &l)?;
-    }
+                labels: label_ids(s),
+            })
+            .collect();
+        let dev: Vec<NeuralSentence> = dev
+            .iter()
+            .map(|s| {
+                let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                let tags = tagger.tag_ids(&words).0;
+                NeuralSentence {
+                    words,
+                    tags,
+                    heads: s.words.iter().map(|w| w.head).collect(),
+                    labels: label_ids(s),
+                }
+            })
+            .collect();
+        let parser = NeuralParser::train(&labels, tags.len(), &train, &dev, neural, &mut |m| {
+            let _ = writeln!(log, "{m}");
+        });
+        AnyParser::Neural(Box::new(parser))
+    } else {
+        let parse_sents: Vec<ParseSentence> = sentences
+            .iter()
+            .zip(predicted)
+            .map(|(s, tags)| {
+                let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                ParseSentence {
+                    words: tagger::word_infos(&forms, None).iter().map(|w| w.lower).collect(),
+                    tags,
+                    heads: s.words.iter().map(|w| w.head).collect(),
+                    labels: label_ids(s),
+                }
+            })
+            .collect();
+        let mut lines = Vec::new();
+        let parser = Parser::train(
+            &labels,
+            &parse_sents,
+            options.parser_iterations,
+            options.explore,
+            options.parser_min_count,
+            options.seed,
+            &mut |m| lines.push(m),
+        );
+        for l in lines {
+            logln(log, &l)?;
+        }
+        AnyParser::Perceptron(parser)
+    };
     logln(
         log,
         &format!("parser trained; total {:.1}s", start.elapsed().as_secs_f64()),

@@ -181,6 +181,15 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(long, short = 'o', default_value = "models")]
     pub output: PathBuf,
+    /// Train the greedy perceptron parser instead of the neural one.
+    #[arg(long)]
+    pub perceptron: bool,
+    /// Neural parser training passes (the best on dev is kept).
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Neural parser LSTM units per direction.
+    #[arg(long)]
+    pub hidden: Option<usize>,
 }
 
 /// `claimgraph eval-nlp`.
@@ -192,6 +201,9 @@ pub struct EvalNlpArgs {
     /// Which split to evaluate on.
     #[arg(long, default_value = "test", value_parser = ["train", "dev", "test"])]
     pub split: String,
+    /// Evaluate this model file instead of the embedded model.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
 }
 
 /// `claimgraph extract`.

@@ -61,16 +61,29 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Load(args) => load(args).map(|()| 0),
         Command::Push(args) => push(args).map(|()| 0),
         Command::Train(args) => {
+            let mut neural = claimgraph::nlp::NeuralOptions::default();
+            if let Some(e) = args.epochs {
+                neural.epochs = e;
+            }
+            if let Some(h) = args.hidden {
+                neural.hidden = h;
+            }
             let options = claimgraph::nlp::TrainOptions {
                 ud_dir: args.ud,
                 out_dir: args.output,
+                neural: (!args.perceptron).then_some(neural),
                 ..claimgraph::nlp::TrainOptions::default()
             };
             claimgraph::nlp::train(&options, &mut std::io::stderr())?;
             Ok(0)
         }
         Command::EvalNlp(args) => {
-            let report = claimgraph::nlp::evaluate(claimgraph::nlp::Model::embedded(), &args.ud, &args.split)?;
+            let loaded = match &args.model {
+                Some(path) => Some(claimgraph::nlp::Model::from_bytes(&std::fs::read(path)?)?),
+                None => None,
+            };
+            let model = loaded.as_ref().unwrap_or_else(|| claimgraph::nlp::Model::embedded());
+            let report = claimgraph::nlp::evaluate(model, &args.ud, &args.split)?;
             writeln!(std::io::stdout().lock(), "{report}")?;
             Ok(0)
         }
