@@ -147,14 +147,13 @@ impl Model {
     /// Serializes the model (deterministic bytes).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.buf.extend_from_slice(MAGIC);
+        // A perceptron model is written as version 1 (byte for byte what older code wrote).
+        let v1 = matches!(self.parser, AnyParser::Perceptron(_));
+        w.buf.extend_from_slice(if v1 { MAGIC_V1 } else { MAGIC });
         self.tagger.write(&mut w);
         self.lemmatizer.write(&mut w);
         match &self.parser {
-            AnyParser::Perceptron(p) => {
-                w.u8(0);
-                p.write(&mut w);
-            }
+            AnyParser::Perceptron(p) => p.write(&mut w),
             AnyParser::Neural(p) => {
                 w.u8(1);
                 p.write(&mut w);

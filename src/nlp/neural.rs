@@ -1,7 +1,7 @@
 //! Graph-based neural dependency parser in the style of Dozat & Manning (2017), sized for CPU
-//! speed: word, tag, hashed-affix and shape embeddings → one BiLSTM layer → ReLU MLPs → biaffine
-//! arc scores (softmax over heads per dependent) and an MLP label classifier on the
-//! (dependent, head) pair; decoding with Eisner's algorithm restricted to one root word.
+//! speed: word, tag, hashed-affix and shape embeddings → two (or one) BiLSTM layers → ReLU
+//! MLPs → biaffine arc scores (softmax over heads per dependent) and an MLP label classifier on
+//! the (dependent, head) pair; decoding with Eisner's algorithm restricted to one root word.
 //!
 //! Everything is written out by hand: forward pass, backpropagation, Adam. Training is
 //! deterministic: fixed seeds, each minibatch split into a fixed number of chunks whose gradients
@@ -65,7 +65,7 @@ impl Default for NeuralOptions {
         NeuralOptions {
             epochs: 20,
             hidden: 128,
-            layers: 1,
+            layers: 2,
             word_dim: 96,
             tag_dim: 32,
             affix_dim: 48,

@@ -190,6 +190,9 @@ pub struct TrainArgs {
     /// Neural parser LSTM units per direction.
     #[arg(long)]
     pub hidden: Option<usize>,
+    /// Neural parser BiLSTM layers (1 or 2).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub layers: Option<u8>,
 }
 
 /// `claimgraph eval-nlp`.

@@ -68,6 +68,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             if let Some(h) = args.hidden {
                 neural.hidden = h;
             }
+            if let Some(l) = args.layers {
+                neural.layers = usize::from(l);
+            }
             let options = claimgraph::nlp::TrainOptions {
                 ud_dir: args.ud,
                 out_dir: args.output,
