@@ -5,6 +5,7 @@
 //! scores them with [`scorer`] — our implementation of CaRB's own scorer, `carb.py` with its
 //! default matcher — and prints F1, AUC and sentences per second (median of 5 runs). The data
 //! is not in the repository; without it the benchmark says so and stops.
+//! `CLAIMGRAPH_MODEL=FILE` scores another model file (the neural parser's, say).
 
 #[path = "carb/scorer.rs"]
 #[allow(dead_code)]
@@ -35,7 +36,12 @@ fn main() {
         .map(|l| l.trim_end_matches('\r'))
         .filter(|l| !l.trim().is_empty())
         .collect();
-    let model = Model::embedded();
+    // CLAIMGRAPH_MODEL names another model file, as for `claimgraph build --model`
+    let loaded = std::env::var_os("CLAIMGRAPH_MODEL").map(|path| {
+        let bytes = std::fs::read(&path).expect("CLAIMGRAPH_MODEL is readable");
+        Model::from_bytes(&bytes).expect("CLAIMGRAPH_MODEL is a model")
+    });
+    let model = loaded.as_ref().unwrap_or_else(|| Model::embedded());
 
     let mut output = String::new();
     let mut seconds = Vec::new();

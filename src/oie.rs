@@ -299,8 +299,11 @@ impl<'a> Tree<'a> {
             "conj" if self.is_predicate(h) => self.subject(h, depth + 1).map(|(w, s, _)| (w, s, true)),
             "acl:relcl" | "acl" if self.is_nominal(h) => {
                 // without a subject of its own the modified noun is the subject, unless a subject
-                // is there and the noun fills the object slot (see `relative_object`)
-                Some((self.bare_phrase(h), h, true))
+                // is there and the noun fills the object slot (see `relative_object`); the clause
+                // itself is not part of the subject (`a decree expanding the army` → `a decree`)
+                let mut words = self.bare_phrase(h);
+                words.retain(|&w| !self.dominates(p, w));
+                Some((words, h, true))
             }
             "advcl" | "xcomp" if self.is_nonfinite(p) && self.is_predicate(h) => {
                 self.subject(h, depth + 1).map(|(w, s, _)| (w, s, true))
@@ -400,6 +403,16 @@ impl<'a> Tree<'a> {
         // a content clause of a reporting verb is that verb's speaker's claim
         for (i, relation) in out.iter_mut().enumerate() {
             let mut n = relation.head;
+            if let Some(&c) = self.children[n]
+                .iter()
+                .find(|&&c| c > n && self.deprel(c) == "parataxis" && REPORTING.contains(&self.lemma(c)))
+                && let Some(j) = by_head[c]
+                && j != i
+            {
+                relation.attributed_to = Some(j);
+                relation.confidence *= 0.9;
+                continue;
+            }
             for _ in 0..4 {
                 let Some(h) = self.head(n) else { break };
                 if matches!(self.rel(n), "ccomp" | "parataxis")
@@ -574,6 +587,21 @@ impl<'a> Tree<'a> {
                     arguments.push(argument);
                 }
             }
+        }
+        // a reporting clause set off after what was said (`X, the minister said`: EWT makes
+        // `said` a `parataxis` of X's verb): the clause it hangs from is its content
+        if self.deprel(p) == "parataxis"
+            && REPORTING.contains(&self.lemma(p))
+            && !arguments.iter().any(|a| a.role == Role::Clause)
+            && let Some(h) = self.head(p)
+            && h < p
+        {
+            let words = self.span(h, &|c| c == p || self.rel(c) == "punct");
+            arguments.push(Argument {
+                role: Role::Clause,
+                words,
+                head: h,
+            });
         }
         arguments.sort_by_key(|a| (a.role == Role::Adjunct, a.words.first().copied().unwrap_or(a.head)));
         arguments.extend(pre_verbal);

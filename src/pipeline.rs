@@ -40,7 +40,7 @@ pub fn analyze(document: Document) -> Analysis {
     let mentions = mention::recognize(&document.text, &sentences);
     let resolution = resolve::resolve_document(&document.text, &sentences, &mentions);
     // each sentence's tree and its open-IE relations, from one list of words
-    let model = Model::embedded();
+    let model = Model::active();
     let (trees, relations): (Vec<_>, Vec<_>) = sentences
         .iter()
         .map(|sentence| {

@@ -240,6 +240,50 @@ fn exports_are_byte_identical_across_builds_and_have_no_blank_nodes() {
 }
 
 #[test]
+fn model_option_analyzes_with_a_model_file_and_refuses_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (default, explicit) = (dir.path().join("default"), dir.path().join("explicit"));
+    assert!(build(&default, &[&corpus()]).status.success());
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/en_ewt.model");
+    let store = explicit.display().to_string();
+    let corpus = corpus().display().to_string();
+    ok(&[
+        "build",
+        &corpus,
+        "--store",
+        &store,
+        "--model",
+        &shipped.display().to_string(),
+        "-q",
+    ]);
+    assert_same(
+        &export(&default, "nquads"),
+        &export(&explicit, "nquads"),
+        "exports with the embedded model and with its file",
+    );
+    let bad = dir.path().join("bad");
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("README.md")
+        .display()
+        .to_string();
+    let output = run(&[
+        "build",
+        &corpus,
+        "--store",
+        &bad.display().to_string(),
+        "--model",
+        &readme,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("README.md: not a usable model"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!bad.exists(), "a store was created before the model was read");
+}
+
+#[test]
 fn export_writes_a_file_with_o() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("kg.db");

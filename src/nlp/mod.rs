@@ -6,6 +6,11 @@
 //!   left-to-right pass (trained on jackknifed first-pass tags) also sees the first pass's tags to
 //!   the right and re-tags the words the first pass was unsure of.
 //! * Lemmatizer: (form, XPOS) → lemma table from the training data, then suffix rules per XPOS.
+//! * Parser, neural (`claimgraph train --neural`, [`NeuralOptions`]): graph-based BiLSTM + biaffine
+//!   parser in the style of Dozat & Manning (2017) over word, tag, hashed-affix and shape
+//!   embeddings, decoded with Eisner's algorithm (one root word), trained with hand-written
+//!   backpropagation and Adam on jackknifed (predicted) tags; the pass with the best dev LAS is
+//!   kept. More accurate, several times slower.
 //! * Parser: arc-hybrid transition parser with labelled transitions and an averaged perceptron
 //!   over Zhang & Nivre (2011)-style features, trained on jackknifed (predicted) tags: greedy
 //!   passes with a dynamic oracle and exploration, then (beam > 1) beam-search passes with global
@@ -16,6 +21,7 @@
 mod conllu;
 mod eval;
 mod lemma;
+mod neural;
 mod parser;
 mod tagger;
 mod util;
@@ -28,6 +34,8 @@ use std::time::Instant;
 
 pub use eval::{GoldScores, RawScores};
 use lemma::Lemmatizer;
+pub use neural::NeuralOptions;
+use neural::{NeuralParser, NeuralSentence};
 use parser::{ParseSentence, Parser};
 use tagger::{TagSentence, Tagger};
 use util::{Reader, Writer};
@@ -35,11 +43,17 @@ use util::{Reader, Writer};
 /// File name of the trained model inside the output directory.
 pub const MODEL_FILE: &str = "en_ewt.model";
 
+/// Version 2: perceptron parser (with its beam width) and a tagger with an optional second pass.
 const MAGIC: &[u8; 8] = b"CGNLP\x00\x02\x00";
-/// The previous format (no beam width in the parser section), still read.
+/// Version 3: as version 2, then a byte naming the parser (0 perceptron, 1 neural).
+const MAGIC_V3: &[u8; 8] = b"CGNLP\x00\x03\x00";
+/// The first format (no beam width in the parser section), still read.
 const MAGIC_V1: &[u8; 8] = b"CGNLP\x00\x01\x00";
 
 static EMBEDDED: &[u8] = include_bytes!("../../models/en_ewt.model");
+
+/// The model set with [`Model::set_active`].
+static ACTIVE: OnceLock<Model> = OnceLock::new();
 
 /// Errors from loading, training or evaluating models.
 #[derive(Debug, thiserror::Error)]
@@ -87,14 +101,34 @@ pub struct Analysis {
 pub struct Model {
     tagger: Tagger,
     lemmatizer: Lemmatizer,
-    parser: Parser,
+    parser: AnyParser,
+}
+
+/// The parser of a model.
+#[derive(Debug, Clone, PartialEq)]
+enum AnyParser {
+    /// Greedy (or beam) transition parser, averaged perceptron.
+    Perceptron(Parser),
+    /// Graph-based BiLSTM + biaffine parser.
+    Neural(Box<NeuralParser>),
+}
+
+impl AnyParser {
+    fn labels(&self) -> &[String] {
+        match self {
+            AnyParser::Perceptron(p) => &p.labels,
+            AnyParser::Neural(p) => &p.labels,
+        }
+    }
 }
 
 impl Model {
     /// Parses a model from the bytes [`Model::to_bytes`] produced.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
-        let v1 = bytes.len() >= MAGIC.len() && &bytes[..MAGIC.len()] == MAGIC_V1;
-        if !v1 && (bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC) {
+        let magic = bytes.get(..MAGIC.len());
+        let v1 = magic == Some(MAGIC_V1);
+        let v3 = magic == Some(MAGIC_V3);
+        if !v1 && !v3 && magic != Some(MAGIC) {
             return Err(ModelError::Format(
                 "not a claimgraph NLP model (bad magic bytes or version)".into(),
             ));
@@ -102,7 +136,11 @@ impl Model {
         let mut r = Reader::new(&bytes[MAGIC.len()..]);
         let tagger = Tagger::read(&mut r, !v1)?;
         let lemmatizer = Lemmatizer::read(&mut r)?;
-        let parser = Parser::read(&mut r, !v1)?;
+        let parser = match if v3 { r.u8()? } else { 0 } {
+            0 => AnyParser::Perceptron(Parser::read(&mut r, !v1)?),
+            1 => AnyParser::Neural(Box::new(NeuralParser::read(&mut r)?)),
+            k => return Err(ModelError::Format(format!("unknown parser kind {k}"))),
+        };
         if !r.at_end() {
             return Err(ModelError::Format("trailing bytes after the model".into()));
         }
@@ -116,10 +154,18 @@ impl Model {
     /// Serializes the model (deterministic bytes).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.buf.extend_from_slice(MAGIC);
+        // a perceptron model is written as version 2, byte for byte what older code wrote
+        let perceptron = matches!(self.parser, AnyParser::Perceptron(_));
+        w.buf.extend_from_slice(if perceptron { MAGIC } else { MAGIC_V3 });
         self.tagger.write(&mut w);
         self.lemmatizer.write(&mut w);
-        self.parser.write(&mut w);
+        match &self.parser {
+            AnyParser::Perceptron(p) => p.write(&mut w),
+            AnyParser::Neural(p) => {
+                w.u8(1);
+                p.write(&mut w);
+            }
+        }
         w.buf
     }
 
@@ -129,14 +175,32 @@ impl Model {
         MODEL.get_or_init(|| Model::from_bytes(EMBEDDED).expect("the embedded model is valid"))
     }
 
+    /// The model the pipeline analyzes with: the one given to [`Model::set_active`], else the
+    /// embedded one.
+    pub fn active() -> &'static Model {
+        ACTIVE.get().unwrap_or_else(|| Model::embedded())
+    }
+
+    /// Makes `model` the one [`Model::active`] returns, for the rest of the process; only the
+    /// first call counts (a process analyzes everything with one model).
+    pub fn set_active(model: Model) {
+        let _ = ACTIVE.set(model);
+    }
+
     /// Tags, lemmatizes and parses a tokenized sentence: one analysis per word, in order.
     pub fn analyze(&self, words: &[&str]) -> Vec<Analysis> {
         if words.is_empty() {
             return Vec::new();
         }
         let (tags, infos) = self.tagger.tag_ids(words);
-        let lower: Vec<u64> = infos.iter().map(|w| w.lower).collect();
-        let arcs = self.parser.parse(&lower, &tags);
+        let arcs = match &self.parser {
+            AnyParser::Perceptron(p) => {
+                let lower: Vec<u64> = infos.iter().map(|w| w.lower).collect();
+                p.parse(&lower, &tags)
+            }
+            AnyParser::Neural(p) => p.parse(words, &tags),
+        };
+        let labels = self.parser.labels();
         words
             .iter()
             .zip(tags)
@@ -148,15 +212,22 @@ impl Model {
                     xpos: xpos.clone(),
                     lemma: self.lemmatizer.lemma(w, xpos),
                     head,
-                    deprel: self.parser.labels[label].clone(),
+                    deprel: labels[label].clone(),
                 }
             })
             .collect()
     }
 
-    /// Sets the beam width of the parser (1 = greedy).
+    /// Sets the beam width of a perceptron parser (1 = greedy).
     pub fn set_beam(&mut self, beam: usize) {
-        self.parser.beam = beam.max(1);
+        if let AnyParser::Perceptron(p) = &mut self.parser {
+            p.beam = beam.max(1);
+        }
+    }
+
+    /// True when the parser is the neural one.
+    pub fn is_neural(&self) -> bool {
+        matches!(self.parser, AnyParser::Neural(_))
     }
 
     /// Tags a tokenized sentence: (UPOS, XPOS) per word.
@@ -183,14 +254,21 @@ impl Model {
         Model {
             tagger: self.tagger.pruned(tagger_min),
             lemmatizer: self.lemmatizer.clone(),
-            parser: self.parser.pruned(parser_min),
+            parser: match &self.parser {
+                AnyParser::Perceptron(p) => AnyParser::Perceptron(p.pruned(parser_min)),
+                AnyParser::Neural(p) => AnyParser::Neural(p.clone()),
+            },
         }
     }
 
     /// Sizes: (tagger features, tagger weights, parser features, parser weights).
     pub fn sizes(&self) -> (usize, usize, usize, usize) {
         let (a, b) = self.tagger.size();
-        let (c, d) = self.parser.size();
+        // a neural parser has no features and counts its parameters as weights
+        let (c, d) = match &self.parser {
+            AnyParser::Perceptron(p) => p.size(),
+            AnyParser::Neural(p) => (0, p.size()),
+        };
         (a, b, c, d)
     }
 }
@@ -239,6 +317,8 @@ pub struct TrainOptions {
     /// Cache file for the trained tagger and jackknifed tags (read when present, else written);
     /// `None` = no cache. Only for experiments: the cache does not know the tagger options.
     pub tags_from: Option<PathBuf>,
+    /// Train the neural parser with these options instead of the perceptron parser.
+    pub neural: Option<NeuralOptions>,
 }
 
 impl Default for TrainOptions {
@@ -264,6 +344,7 @@ impl Default for TrainOptions {
             tagger_prune: 0.5,
             parser_prune: 0.0,
             tags_from: None,
+            neural: None,
         }
     }
 }
@@ -283,7 +364,14 @@ fn logln(log: &mut dyn Write, msg: &str) -> Result<(), ModelError> {
 pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelError> {
     let start = Instant::now();
     let sentences = conllu::read_file(&split_path(&options.ud_dir, "train"))?;
-    let mut model = train_model(&sentences, options, log)?;
+    // the neural parser keeps its pass with the best dev LAS
+    let dev_path = split_path(&options.ud_dir, "dev");
+    let dev_sentences = if options.neural.is_some() && dev_path.exists() {
+        conllu::read_file(&dev_path)?
+    } else {
+        Vec::new()
+    };
+    let mut model = train_model(&sentences, &dev_sentences, options, log)?;
     if options.tagger_prune > 0.0 || options.parser_prune > 0.0 {
         model = model.pruned(options.tagger_prune, options.parser_prune);
     }
@@ -328,6 +416,7 @@ type JobResult = (Tagger, Vec<(usize, Vec<usize>)>);
 
 fn train_model(
     sentences: &[conllu::Sentence],
+    dev: &[conllu::Sentence],
     options: &TrainOptions,
     log: &mut dyn Write,
 ) -> Result<Model, ModelError> {
@@ -429,38 +518,70 @@ fn train_model(
             .map(|w| (w.form.as_str(), w.xpos.as_str(), w.lemma.as_str()))
     }));
 
-    let parse_sents: Vec<ParseSentence> = sentences
-        .iter()
-        .zip(predicted)
-        .map(|(s, tags)| {
-            let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
-            ParseSentence {
-                words: tagger::word_infos(&forms, None).iter().map(|w| w.lower).collect(),
+    let label_ids = |s: &conllu::Sentence| -> Vec<usize> {
+        s.words
+            .iter()
+            .map(|w| labels.binary_search(&w.deprel).unwrap_or(0))
+            .collect()
+    };
+    let parser = if let Some(neural) = &options.neural {
+        let train: Vec<NeuralSentence> = sentences
+            .iter()
+            .zip(predicted)
+            .map(|(s, tags)| NeuralSentence {
+                words: s.words.iter().map(|w| w.form.as_str()).collect(),
                 tags,
                 heads: s.words.iter().map(|w| w.head).collect(),
-                labels: s
-                    .words
-                    .iter()
-                    .map(|w| labels.binary_search(&w.deprel).unwrap_or(0))
-                    .collect(),
-            }
-        })
-        .collect();
-    let parser = Parser::train(
-        &labels,
-        &parse_sents,
-        options.parser_iterations,
-        options.explore,
-        options.parser_min_count,
-        options.seed,
-        options.beam,
-        options.beam_iterations,
-        options.max_violation,
-        options.parser_extra_features,
-        &mut |m| {
-            let _ = logln(log, &m);
-        },
-    );
+                labels: label_ids(s),
+            })
+            .collect();
+        let dev: Vec<NeuralSentence> = dev
+            .iter()
+            .map(|s| {
+                let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                let tags = tagger.tag_ids(&words).0;
+                NeuralSentence {
+                    words,
+                    tags,
+                    heads: s.words.iter().map(|w| w.head).collect(),
+                    labels: label_ids(s),
+                }
+            })
+            .collect();
+        let parser = NeuralParser::train(&labels, tags.len(), &train, &dev, neural, &mut |m| {
+            let _ = writeln!(log, "{m}");
+        });
+        AnyParser::Neural(Box::new(parser))
+    } else {
+        let parse_sents: Vec<ParseSentence> = sentences
+            .iter()
+            .zip(predicted)
+            .map(|(s, tags)| {
+                let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+                ParseSentence {
+                    words: tagger::word_infos(&forms, None).iter().map(|w| w.lower).collect(),
+                    tags,
+                    heads: s.words.iter().map(|w| w.head).collect(),
+                    labels: label_ids(s),
+                }
+            })
+            .collect();
+        AnyParser::Perceptron(Parser::train(
+            &labels,
+            &parse_sents,
+            options.parser_iterations,
+            options.explore,
+            options.parser_min_count,
+            options.seed,
+            options.beam,
+            options.beam_iterations,
+            options.max_violation,
+            options.parser_extra_features,
+            &mut |m| {
+                let _ = logln(log, &m);
+            },
+        ))
+    };
     logln(
         log,
         &format!("parser trained; total {:.1}s", start.elapsed().as_secs_f64()),

@@ -1070,7 +1070,10 @@ mod tests {
     #[test]
     fn beam_of_one_is_greedy() {
         let m = crate::nlp::Model::embedded();
-        let mut greedy = m.parser.clone();
+        let crate::nlp::AnyParser::Perceptron(parser) = &m.parser else {
+            panic!("the shipped model has the perceptron parser");
+        };
+        let mut greedy = parser.clone();
         greedy.beam = 1;
         for s in [
             "Peskov denied that Moscow had sent a response .",

@@ -88,6 +88,10 @@ pub struct AnalysisArgs {
     /// No progress bar and no summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Tag and parse with this model file (from `claimgraph train`) instead of the embedded one,
+    /// e.g. the neural parser's `models/en_ewt-neural.model`.
+    #[arg(long, env = "CLAIMGRAPH_MODEL")]
+    pub model: Option<PathBuf>,
 }
 
 /// `claimgraph query`.
@@ -185,6 +189,19 @@ pub struct TrainArgs {
     /// feature templates, decoding with a beam of 4, gains about 0.6 UAS but parses 3x slower.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub beam: u16,
+    /// Train the neural (BiLSTM + biaffine) parser instead of the perceptron: test LAS 85, but
+    /// about 8 times slower to parse (models/README.md).
+    #[arg(long, conflicts_with = "beam")]
+    pub neural: bool,
+    /// Neural parser training passes (the best on dev is kept).
+    #[arg(long, requires = "neural")]
+    pub epochs: Option<usize>,
+    /// Neural parser LSTM units per direction.
+    #[arg(long, requires = "neural")]
+    pub hidden: Option<usize>,
+    /// Neural parser BiLSTM layers (1 or 2).
+    #[arg(long, requires = "neural", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub layers: Option<u8>,
 }
 
 /// `claimgraph eval-nlp`.
@@ -196,6 +213,9 @@ pub struct EvalNlpArgs {
     /// Which split to evaluate on.
     #[arg(long, default_value = "test", value_parser = ["train", "dev", "test"])]
     pub split: String,
+    /// Evaluate this model file instead of the embedded model.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
 }
 
 /// `claimgraph extract`.

@@ -13,8 +13,8 @@ use clap::Parser;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 
 use args::{
-    BuildArgs, Cli, Command, ExportArgs, ExportFormat, ExtractArgs, LoadArgs, PushArgs, QueryArgs, ResultsFormatArg,
-    TriplesFormat,
+    AnalysisArgs, BuildArgs, Cli, Command, ExportArgs, ExportFormat, ExtractArgs, LoadArgs, PushArgs, QueryArgs,
+    ResultsFormatArg, TriplesFormat,
 };
 
 /// Exit status when the command did its work but skipped some inputs.
@@ -62,6 +62,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Push(args) => push(args).map(|()| 0),
         Command::Train(args) => {
             let beam = usize::from(args.beam);
+            let mut neural = claimgraph::nlp::NeuralOptions::default();
+            if let Some(e) = args.epochs {
+                neural.epochs = e;
+            }
+            if let Some(h) = args.hidden {
+                neural.hidden = h;
+            }
+            if let Some(l) = args.layers {
+                neural.layers = usize::from(l);
+            }
             let options = claimgraph::nlp::TrainOptions {
                 ud_dir: args.ud,
                 out_dir: args.output,
@@ -69,13 +79,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 // with a beam the extra templates help and pruning costs nothing (on dev)
                 parser_extra_features: beam > 1,
                 parser_prune: if beam > 1 { 2.0 } else { 0.0 },
+                neural: args.neural.then_some(neural),
                 ..claimgraph::nlp::TrainOptions::default()
             };
             claimgraph::nlp::train(&options, &mut std::io::stderr())?;
             Ok(0)
         }
         Command::EvalNlp(args) => {
-            let report = claimgraph::nlp::evaluate(claimgraph::nlp::Model::embedded(), &args.ud, &args.split)?;
+            let loaded = match &args.model {
+                Some(path) => Some(read_model(path)?),
+                None => None,
+            };
+            let model = loaded.as_ref().unwrap_or_else(|| claimgraph::nlp::Model::embedded());
+            let report = claimgraph::nlp::evaluate(model, &args.ud, &args.split)?;
             writeln!(std::io::stdout().lock(), "{report}")?;
             Ok(0)
         }
@@ -131,7 +147,22 @@ fn open(path: &std::path::Path) -> anyhow::Result<Store> {
     Ok(Store::open_existing(path)?)
 }
 
+/// Reads a model file written by `claimgraph train`.
+fn read_model(path: &std::path::Path) -> anyhow::Result<claimgraph::nlp::Model> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the model", path.display()))?;
+    claimgraph::nlp::Model::from_bytes(&bytes).with_context(|| format!("{}: not a usable model", path.display()))
+}
+
+/// Makes `--model` the model every analysis uses.
+fn use_model(args: &AnalysisArgs) -> anyhow::Result<()> {
+    if let Some(path) = &args.model {
+        claimgraph::nlp::Model::set_active(read_model(path)?);
+    }
+    Ok(())
+}
+
 fn build(args: BuildArgs) -> anyhow::Result<u8> {
+    use_model(&args.analysis)?;
     let store = if args.memory {
         Store::memory(&args.analysis.base)?
     } else {
@@ -323,6 +354,7 @@ fn stats(store: &Store) -> anyhow::Result<()> {
 }
 
 fn extract(args: ExtractArgs) -> anyhow::Result<u8> {
+    use_model(&args.analysis)?;
     let format = args.format.unwrap_or(if args.shard.is_some() {
         TriplesFormat::Nquads
     } else {
@@ -431,7 +463,7 @@ fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut d
         let file = std::fs::File::open(input).with_context(|| format!("{name}: cannot open"))?;
         Box::new(std::io::BufReader::new(file))
     };
-    let model = claimgraph::nlp::Model::embedded();
+    let model = claimgraph::nlp::Model::active();
     if let TriplesFormat::Tsv = format {
         writeln!(
             out,
