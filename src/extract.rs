@@ -1415,26 +1415,18 @@ impl<'a> Clauses<'a> {
         Some((first, others))
     }
 
+    /// The parse of sentence `s`, one analysis per token.
+    fn tree(&self, s: usize) -> Option<&[Analysis]> {
+        self.trees.get(s).map(Vec::as_slice).filter(|t| t.len() == self.n(s))
+    }
+
     /// The end (exclusive) of the content clause (`ccomp`) of the cue verb `verb` in the parse,
     /// when that clause starts at `start` (after "that" or a quote mark at most).
     fn content_clause_end(&self, s: usize, verb: usize, start: usize) -> Option<usize> {
-        let tree = self.trees.get(s).filter(|t| t.len() == self.n(s))?;
+        let tree = self.tree(s)?;
         let clause = (0..tree.len()).find(|&k| tree[k].head == verb + 1 && tree[k].deprel == "ccomp")?;
-        // the clause's words: every word whose chain of heads reaches it
-        let inside = |mut k: usize| {
-            for _ in 0..tree.len() {
-                if k == clause {
-                    return true;
-                }
-                match tree[k].head {
-                    0 => return false,
-                    h => k = h - 1,
-                }
-            }
-            false
-        };
-        let first = (0..tree.len()).find(|&k| inside(k))?;
-        let last = (0..tree.len()).rev().find(|&k| inside(k))?;
+        let first = (0..tree.len()).find(|&k| hangs_on(tree, k, clause))?;
+        let last = (0..tree.len()).rev().find(|&k| hangs_on(tree, k, clause))?;
         if first > start || first + 2 < start {
             return None;
         }
@@ -1446,7 +1438,7 @@ impl<'a> Clauses<'a> {
     /// entity of its `obl:agent` ("by Norway"), if named, and the words of its subject, the
     /// theme ("The letter was handed over"); `None` for an active verb.
     fn passive_parse(&self, s: usize, verb: usize) -> Option<Passive> {
-        let tree = self.trees.get(s).filter(|t| t.len() == self.n(s))?;
+        let tree = self.tree(s)?;
         let children = || (0..tree.len()).filter(|&k| tree[k].head == verb + 1);
         if !children().any(|k| matches!(tree[k].deprel.as_str(), "nsubj:pass" | "aux:pass")) {
             return None;
@@ -1457,20 +1449,8 @@ impl<'a> Clauses<'a> {
             .map(|span| self.who(s, span));
         // the theme: the subject and the words that hang on it, up to the verb
         let theme = children().find(|&k| tree[k].deprel == "nsubj:pass").map(|subject| {
-            let under = |mut k: usize| {
-                for _ in 0..tree.len() {
-                    if k == subject {
-                        return true;
-                    }
-                    match tree[k].head {
-                        0 => return false,
-                        h => k = h - 1,
-                    }
-                }
-                false
-            };
-            let t0 = (0..verb).find(|&k| under(k)).unwrap_or(subject);
-            let t1 = (0..verb).rev().find(|&k| under(k)).unwrap_or(subject) + 1;
+            let t0 = (0..verb).find(|&k| hangs_on(tree, k, subject)).unwrap_or(subject);
+            let t1 = (0..verb).rev().find(|&k| hangs_on(tree, k, subject)).unwrap_or(subject) + 1;
             (t0, t1)
         });
         Some(Passive { agent, theme })
@@ -1482,7 +1462,7 @@ impl<'a> Clauses<'a> {
     /// its coordinated subjects. The subject must name a speaker: a mention, a pronoun or a
     /// description. A passive's subject (`nsubj:pass`) is never the speaker.
     fn tree_subject(&self, s: usize, verb: usize) -> Option<(Who, Vec<Who>)> {
-        let tree = self.trees.get(s).filter(|t| t.len() == self.n(s))?;
+        let tree = self.tree(s)?;
         let child = |h: usize, rel: &str| (0..tree.len()).find(|&k| tree[k].head == h + 1 && tree[k].deprel == rel);
         let subject = child(verb, "nsubj").or_else(|| {
             // "arrived in Oslo and said …": the first verb's subject
@@ -3196,7 +3176,7 @@ impl<'a> Clauses<'a> {
     /// "the ministry, not the army, had sent it": in the parse, the "not" at `i`, after a comma,
     /// hangs on a noun after it, so it contrasts two names and leaves the clause positive.
     fn negates_a_noun(&self, s: usize, i: usize) -> bool {
-        let Some(tree) = self.trees.get(s).filter(|t| t.len() == self.n(s)) else {
+        let Some(tree) = self.tree(s) else {
             return false;
         };
         let head = tree[i].head;
@@ -3722,6 +3702,20 @@ impl<'a> Clauses<'a> {
 /// Whether the date expression at token `t0` is a dateline's ("KIEV, March 9 (Reuters) -": capitals,
 /// a comma, the date): that is when the article was filed, not when what the sentence reports
 /// happened, so it must not outrank "on Tuesday" later in the sentence.
+/// Word `k` is `root` or hangs on it, through its chain of heads in `tree`.
+fn hangs_on(tree: &[Analysis], mut k: usize, root: usize) -> bool {
+    for _ in 0..tree.len() {
+        if k == root {
+            return true;
+        }
+        match tree[k].head {
+            0 => return false,
+            h => k = h - 1,
+        }
+    }
+    false
+}
+
 fn is_dateline_date(tokens: &[crate::text::Token], t0: usize) -> bool {
     t0 >= 2 && tokens[t0 - 1].form == "," && tokens[..t0 - 1].iter().all(|t| is_dateline_word(&t.form))
 }
