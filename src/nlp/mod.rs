@@ -776,6 +776,22 @@ mod tests {
         );
     }
 
+    /// The shipped neural model: version 3, round-trips its bytes, and parses the same sentence
+    /// into the same tree as the embedded model.
+    #[test]
+    fn the_neural_model_file_loads_and_parses() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt-neural.model");
+        let bytes = std::fs::read(path).expect("models/en_ewt-neural.model is shipped");
+        assert_eq!(&bytes[..MAGIC_V3.len()], MAGIC_V3);
+        let model = Model::from_bytes(&bytes).unwrap();
+        assert!(model.is_neural() && !Model::embedded().is_neural());
+        assert_eq!(model.to_bytes(), bytes);
+        let w = words("Peskov denied that Moscow had sent a response .");
+        let arcs =
+            |m: &Model| -> Vec<(usize, String)> { m.analyze(&w).into_iter().map(|a| (a.head, a.deprel)).collect() };
+        assert_eq!(arcs(&model), arcs(Model::embedded()));
+    }
+
     #[test]
     fn tags_and_handles_edge_cases() {
         let m = Model::embedded();
