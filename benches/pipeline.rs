@@ -2,6 +2,7 @@
 //!
 //! Each stage is measured on its own input, prepared outside the timed closure, over the five
 //! bundled articles (about 15 KB of text). Figures are medians; divan prints them per stage.
+//! `CLAIMGRAPH_MODEL=FILE` times `tag` and `tag_and_parse` with another model file.
 
 use std::path::PathBuf;
 
@@ -37,6 +38,17 @@ fn segment(bencher: divan::Bencher) {
     bencher.bench(|| docs.iter().map(|d| text::segment(&d.text).len()).sum::<usize>());
 }
 
+/// The embedded model, or the model file named by `CLAIMGRAPH_MODEL` (as for `build --model`).
+fn model() -> &'static claimgraph::nlp::Model {
+    if let Some(path) = std::env::var_os("CLAIMGRAPH_MODEL") {
+        let bytes = std::fs::read(&path).expect("CLAIMGRAPH_MODEL is readable");
+        claimgraph::nlp::Model::set_active(
+            claimgraph::nlp::Model::from_bytes(&bytes).expect("CLAIMGRAPH_MODEL is a model"),
+        );
+    }
+    claimgraph::nlp::Model::active()
+}
+
 /// The bundled articles' sentences as words, and how many words they hold.
 fn sentence_words() -> (Vec<Vec<String>>, usize) {
     let sentences: Vec<Vec<String>> = documents()
@@ -51,7 +63,7 @@ fn sentence_words() -> (Vec<Vec<String>>, usize) {
 /// Tagging alone (UPOS and XPOS); divan prints tokens per second.
 #[divan::bench]
 fn tag(bencher: divan::Bencher) {
-    let model = claimgraph::nlp::Model::embedded();
+    let model = model();
     let (sentences, words) = sentence_words();
     bencher.counter(divan::counter::ItemsCount::new(words)).bench(|| {
         sentences
@@ -64,7 +76,7 @@ fn tag(bencher: divan::Bencher) {
 /// Tagging, lemmatizing and parsing; divan prints tokens per second.
 #[divan::bench]
 fn tag_and_parse(bencher: divan::Bencher) {
-    let model = claimgraph::nlp::Model::embedded();
+    let model = model();
     let (sentences, words) = sentence_words();
     bencher.counter(divan::counter::ItemsCount::new(words)).bench(|| {
         sentences
