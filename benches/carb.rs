@@ -37,10 +37,8 @@ fn main() {
         .filter(|l| !l.trim().is_empty())
         .collect();
     // CLAIMGRAPH_MODEL names another model file, as for `claimgraph build --model`
-    let loaded = std::env::var_os("CLAIMGRAPH_MODEL").map(|path| {
-        let bytes = std::fs::read(&path).expect("CLAIMGRAPH_MODEL is readable");
-        Model::from_bytes(&bytes).expect("CLAIMGRAPH_MODEL is a model")
-    });
+    let loaded = std::env::var_os("CLAIMGRAPH_MODEL")
+        .map(|path| Model::from_file(path.as_ref()).expect("CLAIMGRAPH_MODEL is a model file"));
     let model = loaded.as_ref().unwrap_or_else(|| Model::embedded());
 
     let mut output = String::new();

@@ -41,10 +41,8 @@ fn segment(bencher: divan::Bencher) {
 /// The embedded model, or the model file named by `CLAIMGRAPH_MODEL` (as for `build --model`).
 fn model() -> &'static claimgraph::nlp::Model {
     if let Some(path) = std::env::var_os("CLAIMGRAPH_MODEL") {
-        let bytes = std::fs::read(&path).expect("CLAIMGRAPH_MODEL is readable");
-        claimgraph::nlp::Model::set_active(
-            claimgraph::nlp::Model::from_bytes(&bytes).expect("CLAIMGRAPH_MODEL is a model"),
-        );
+        let model = claimgraph::nlp::Model::from_file(path.as_ref()).expect("CLAIMGRAPH_MODEL is a model file");
+        claimgraph::nlp::Model::set_active(model);
     }
     claimgraph::nlp::Model::active()
 }

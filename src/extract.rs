@@ -4148,8 +4148,7 @@ mod tests {
         // a coordinated verb shares its subject
         let doc = "Anna Berg arrived in Oslo on Monday and told reporters that the talks had failed.";
         assert!(has(doc, "anna-berg", "assert", "positive"), "{:?}", claims(doc));
-        // near-misses: a passive's subject is spoken to, not the speaker; a subject after the cue
-        // belongs to the trailing-speaker rule
+        // near-miss: a passive's subject is spoken to, not the speaker
         let doc = "Karl Lund, who chairs the board, was told that the deal had failed.";
         assert!(claims(doc).is_empty(), "{:?}", claims(doc));
     }

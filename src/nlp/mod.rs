@@ -175,6 +175,15 @@ impl Model {
         MODEL.get_or_init(|| Model::from_bytes(EMBEDDED).expect("the embedded model is valid"))
     }
 
+    /// Reads a model file written by `claimgraph train`.
+    pub fn from_file(path: &Path) -> Result<Model, ModelError> {
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Model::from_bytes(&bytes)
+    }
+
     /// The model the pipeline analyzes with: the one given to [`Model::set_active`], else the
     /// embedded one.
     pub fn active() -> &'static Model {

@@ -149,8 +149,12 @@ fn open(path: &std::path::Path) -> anyhow::Result<Store> {
 
 /// Reads a model file written by `claimgraph train`.
 fn read_model(path: &std::path::Path) -> anyhow::Result<claimgraph::nlp::Model> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read the model", path.display()))?;
-    claimgraph::nlp::Model::from_bytes(&bytes).with_context(|| format!("{}: not a usable model", path.display()))
+    claimgraph::nlp::Model::from_file(path).map_err(|e| match e {
+        claimgraph::nlp::ModelError::Io { source, .. } => {
+            anyhow::anyhow!("{}: cannot read the model: {source}", path.display())
+        }
+        e => anyhow::anyhow!("{}: not a usable model: {e}", path.display()),
+    })
 }
 
 /// Makes `--model` the model every analysis uses.
