@@ -18,9 +18,13 @@ use crate::rdf::Mapper;
 use crate::vocab::{self, cg};
 use crate::{Error, Result};
 
+mod derive;
+
 const MARKER: &str = "claimgraph.json";
 /// Quads removed per transaction when the derived graph is recomputed.
 const CLEAR_BATCH: usize = 100_000;
+/// Derived quads handed to the bulk loader at a time.
+const DERIVE_BATCH: usize = 100_000;
 const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -375,23 +379,19 @@ impl Store {
         loader.load_quads(self.preferred_labels(&derived)?)?;
         loader.commit()?;
 
-        // The queries read document graphs and labels, never one another's output, and the
-        // loader makes nothing visible before its commit: their results stream straight in.
+        // Summaries, contradictions and corroborations read document graphs and labels, never
+        // one another's output, and the loader makes nothing visible before its commit: they
+        // stream straight in, a batch at a time.
         let mut loader = self.bulk_loader();
-        for template in [SUMMARIES_QUERY, CONTRADICTIONS_QUERY, CORROBORATIONS_QUERY] {
-            let construct = template
-                .replace("{derived}", derived.as_str())
-                .replace("{base}", self.mapper.base());
-            if let QueryResults::Graph(triples) = SparqlEvaluator::new()
-                .parse_query(&construct)?
-                .on_store(&self.inner)
-                .execute()?
-            {
-                loader.load_ok_quads::<Error, Error>(
-                    triples.map(|triple| triple.map(|t| t.in_graph(derived.clone())).map_err(Error::from)),
-                )?;
+        let mut batch = Vec::with_capacity(DERIVE_BATCH);
+        derive::Propositions::new(&self.inner, self.mapper.base(), &derived).derive(&mut |quad| {
+            batch.push(quad);
+            if batch.len() == DERIVE_BATCH {
+                loader.load_quads(batch.drain(..))?;
             }
-        }
+            Ok(())
+        })?;
+        loader.load_quads(batch)?;
         loader.commit()?;
         self.mark_derive_pending(false)
     }
@@ -605,79 +605,3 @@ pub struct Stats {
     /// For each source file: its document id and the number of quads in its graph.
     pub by_document: BTreeMap<String, (String, usize)>,
 }
-
-/// Labels each normalized proposition from its parts' preferred labels: "Russia → send → response".
-const SUMMARIES_QUERY: &str = r#"
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-CONSTRUCT { ?p rdfs:label ?summary . }
-WHERE {
-  { SELECT DISTINCT ?p ?class WHERE { GRAPH ?g { ?p cg:key ?key ; cg:eventClass ?class . } } }
-  GRAPH <https://w3id.org/claimgraph/ns> { ?class skos:prefLabel ?verb . }
-  OPTIONAL {
-    GRAPH ?gt { ?p cg:theme ?theme . }
-    GRAPH <https://w3id.org/claimgraph/ns> { ?theme skos:prefLabel ?themeLabel . }
-  }
-  OPTIONAL {
-    GRAPH ?ga { ?p cg:agent ?agent . }
-    GRAPH <{derived}> { ?agent skos:prefLabel ?agentLabel . }
-  }
-  OPTIONAL {
-    GRAPH ?gr { ?p cg:recipient ?recipient . }
-    GRAPH <{derived}> { ?recipient skos:prefLabel ?recipientLabel . }
-  }
-  BIND (CONCAT(COALESCE(?agentLabel, "someone"), " → ", ?verb, COALESCE(CONCAT(" → ", ?themeLabel), ""),
-               COALESCE(CONCAT(" → to ", ?recipientLabel), "")) AS ?summary)
-}
-"#;
-
-/// Materializes contradictions: two attributions by different speakers of one normalized
-/// proposition, one positive and one negative. Joined on the proposition, so it is an index
-/// lookup per proposition, not a cross product of attributions.
-const CONTRADICTIONS_QUERY: &str = r#"
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-CONSTRUCT {
-  ?c a cg:Contradiction ; cg:proposition ?p ; cg:affirmation ?a ; cg:denial ?d ; cg:qualified ?qualified ;
-     cg:reason ?reason ; prov:wasDerivedFrom ?sa, ?sd .
-}
-WHERE {
-  # pairs first, then their details: joining the details before pairing makes the engine
-  # enumerate every attribution per proposition (90 s on 10 MB of news, 4 s this way)
-  {
-    SELECT ?p ?a ?d WHERE {
-      GRAPH ?g1 { ?d cg:proposition ?p ; cg:polarity "negative" . }
-      GRAPH ?g2 { ?a cg:proposition ?p ; cg:polarity "positive" . }
-    }
-  }
-  GRAPH ?ga { ?a cg:speaker ?speakerA ; prov:wasDerivedFrom ?sa ; cg:content ?contentA . }
-  GRAPH ?gd { ?d cg:speaker ?speakerD ; prov:wasDerivedFrom ?sd ; cg:content ?contentD . }
-  { SELECT DISTINCT ?p ?key WHERE { GRAPH ?gp { ?p a cg:Proposition ; cg:key ?key . } } }
-  FILTER (?speakerA != ?speakerD)
-  FILTER NOT EXISTS { GRAPH ?ga2 { ?speakerA cg:affiliation ?speakerD } }
-  FILTER NOT EXISTS { GRAPH ?gd2 { ?speakerD cg:affiliation ?speakerA } }
-  OPTIONAL { GRAPH ?gqa { ?a cg:qualifier ?qa } }
-  OPTIONAL { GRAPH ?gqd { ?d cg:qualifier ?qd } }
-  BIND (BOUND(?qa) || BOUND(?qd) AS ?qualified)
-  BIND (CONCAT("both contents normalize to the proposition ", ?key, ": \"", ?contentA, "\" and \"", ?contentD, "\"") AS ?reason)
-  BIND (IRI(CONCAT("{base}contradiction/", SUBSTR(SHA256(CONCAT(STR(?a), " ", STR(?d))), 1, 16))) AS ?c)
-}
-"#;
-
-/// Materializes corroborations: a proposition affirmed by more than one speaker.
-const CORROBORATIONS_QUERY: &str = r#"
-PREFIX cg: <https://w3id.org/claimgraph/ns#>
-CONSTRUCT { ?c a cg:Corroboration ; cg:proposition ?p ; cg:sourceCount ?n ; cg:supportedBy ?a . }
-WHERE {
-  {
-    SELECT ?p (COUNT(DISTINCT ?speaker) AS ?n) WHERE {
-      GRAPH ?gp { ?p cg:key ?key . }
-      GRAPH ?g { ?x cg:proposition ?p ; cg:polarity "positive" ; cg:speaker ?speaker . }
-    } GROUP BY ?p HAVING (COUNT(DISTINCT ?speaker) > 1)
-  }
-  GRAPH ?ga { ?a cg:proposition ?p ; cg:polarity "positive" . }
-  BIND (IRI(CONCAT("{base}corroboration/", SUBSTR(SHA256(STR(?p)), 1, 16))) AS ?c)
-}
-"#;

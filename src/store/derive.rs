@@ -1,0 +1,565 @@
+//! The cross-document part of the derived graph: a summary label for each normalized
+//! proposition, contradictions and corroborations, computed from index scans.
+//!
+//! Everything here is a group-by on the proposition. The store keeps every index sorted, so one
+//! sequential scan of `cg:key` lists the propositions, and for each of them two prefix scans
+//! find what it says (class, agent, theme, recipient) and which statements normalize to it;
+//! only statements of a proposition stated twice or more are read further. Nothing is held
+//! beyond one proposition, so memory stays flat and the cost grows with the number of
+//! statements. The SPARQL CONSTRUCTs this replaces (kept as the tests' reference) joined
+//! through the query engine's per-row lookups and grew 34–155× for 10× the text.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use sha2::{Digest, Sha256};
+
+use crate::Result;
+use crate::vocab::{cg, prov, rdf, rdfs, skos, xsd};
+
+/// Computes the derived facts about propositions and hands them to `emit`, in no set order.
+pub(super) struct Propositions<'a> {
+    store: &'a oxigraph::store::Store,
+    base: &'a str,
+    derived: &'a NamedNode,
+    /// `skos:prefLabel`s of ontology terms (event classes, themes), looked up once each.
+    ontology_labels: HashMap<NamedNode, Vec<String>>,
+}
+
+/// What one statement (attribution, or anything else with a `cg:proposition`) says, read from
+/// the document graph that links it to the proposition.
+struct Statement {
+    node: NamedNode,
+    positive: bool,
+    negative: bool,
+    speakers: HashSet<Term>,
+    sources: HashSet<Term>,
+    contents: BTreeSet<String>,
+    qualified: bool,
+}
+
+/// What a proposition's own triples say, over all graphs.
+#[derive(Default)]
+struct Facts {
+    /// Graphs where it has a key, and those where it is typed `cg:Proposition`.
+    keyed_in: HashSet<GraphName>,
+    typed_in: HashSet<GraphName>,
+    /// Keys in graphs where it is typed `cg:Proposition` (they name it in a contradiction's reason).
+    keys: HashMap<GraphName, BTreeSet<String>>,
+    classes: HashSet<(GraphName, NamedNode)>,
+    agents: HashSet<Term>,
+    themes: HashSet<Term>,
+    recipients: HashSet<Term>,
+}
+
+impl<'a> Propositions<'a> {
+    pub(super) fn new(store: &'a oxigraph::store::Store, base: &'a str, derived: &'a NamedNode) -> Self {
+        Propositions {
+            store,
+            base,
+            derived,
+            ontology_labels: HashMap::new(),
+        }
+    }
+
+    /// Emits, for every proposition: its summary labels, the contradictions between its
+    /// statements and its corroboration.
+    pub(super) fn derive(&mut self, emit: &mut impl FnMut(Quad) -> Result<()>) -> Result<()> {
+        let mut previous: Option<NamedNode> = None;
+        for quad in self.store.quads_for_pattern(None, Some(cg::KEY), None, None) {
+            let NamedOrBlankNode::NamedNode(proposition) = quad?.subject else {
+                continue;
+            };
+            // the key index is sorted by key, then subject: a proposition's quads are adjacent
+            if previous.as_ref() == Some(&proposition) {
+                continue;
+            }
+            let facts = self.facts(proposition.as_ref())?;
+            self.summaries(&proposition, &facts, emit)?;
+            let statements = self.statements(proposition.as_ref())?;
+            if statements.len() >= 2 {
+                self.contradictions(&proposition, &facts, &statements, emit)?;
+                self.corroboration(&proposition, &statements, emit)?;
+            }
+            previous = Some(proposition);
+        }
+        Ok(())
+    }
+
+    fn facts(&self, proposition: NamedNodeRef<'_>) -> Result<Facts> {
+        let mut facts = Facts::default();
+        for quad in self.store.quads_for_pattern(Some(proposition.into()), None, None, None) {
+            let quad = quad?;
+            let predicate = quad.predicate.as_ref();
+            if predicate == cg::KEY {
+                if let Term::Literal(key) = &quad.object {
+                    facts
+                        .keys
+                        .entry(quad.graph_name.clone())
+                        .or_default()
+                        .insert(key.value().to_owned());
+                }
+                facts.keyed_in.insert(quad.graph_name);
+            } else if predicate == rdf::TYPE && quad.object == Term::from(cg::PROPOSITION) {
+                facts.typed_in.insert(quad.graph_name);
+            } else if predicate == cg::EVENT_CLASS {
+                if let Term::NamedNode(class) = quad.object {
+                    facts.classes.insert((quad.graph_name, class));
+                }
+            } else if predicate == cg::AGENT {
+                facts.agents.insert(quad.object);
+            } else if predicate == cg::THEME {
+                facts.themes.insert(quad.object);
+            } else if predicate == cg::RECIPIENT {
+                facts.recipients.insert(quad.object);
+            }
+        }
+        Ok(facts)
+    }
+
+    /// "agent → verb → theme → to recipient" for each event class the proposition has in a graph
+    /// that also gives its key; parts without a preferred label are left out ("someone" for the
+    /// agent).
+    fn summaries(
+        &mut self,
+        proposition: &NamedNode,
+        facts: &Facts,
+        emit: &mut impl FnMut(Quad) -> Result<()>,
+    ) -> Result<()> {
+        let optional = |labels: BTreeSet<String>| -> Vec<Option<String>> {
+            if labels.is_empty() {
+                vec![None]
+            } else {
+                labels.into_iter().map(Some).collect()
+            }
+        };
+        let mut themes = BTreeSet::new();
+        for theme in &facts.themes {
+            if let Term::NamedNode(theme) = theme {
+                themes.extend(self.ontology_labels(theme)?.iter().cloned());
+            }
+        }
+        let themes = optional(themes);
+        let agents = optional(self.derived_labels(&facts.agents)?);
+        let recipients = optional(self.derived_labels(&facts.recipients)?);
+        let mut verbs = BTreeSet::new();
+        for (graph, class) in &facts.classes {
+            if facts.keyed_in.contains(graph) {
+                verbs.extend(self.ontology_labels(class)?.iter().cloned());
+            }
+        }
+        for verb in &verbs {
+            for agent in &agents {
+                for theme in &themes {
+                    for recipient in &recipients {
+                        let mut summary = format!("{} → {verb}", agent.as_deref().unwrap_or("someone"));
+                        if let Some(theme) = theme {
+                            summary.push_str(&format!(" → {theme}"));
+                        }
+                        if let Some(recipient) = recipient {
+                            summary.push_str(&format!(" → to {recipient}"));
+                        }
+                        emit(self.quad(proposition.clone(), rdfs::LABEL, Literal::new_simple_literal(summary)))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The statements that normalize to `proposition`, each read from the graph that says so.
+    fn statements(&self, proposition: NamedNodeRef<'_>) -> Result<Vec<Statement>> {
+        let mut statements = Vec::new();
+        for quad in self
+            .store
+            .quads_for_pattern(None, Some(cg::PROPOSITION_PROP), Some(proposition.into()), None)
+        {
+            let quad = quad?;
+            let NamedOrBlankNode::NamedNode(node) = quad.subject else {
+                continue;
+            };
+            let mut statement = Statement {
+                node,
+                positive: false,
+                negative: false,
+                speakers: HashSet::new(),
+                sources: HashSet::new(),
+                contents: BTreeSet::new(),
+                qualified: false,
+            };
+            for fact in self.store.quads_for_pattern(
+                Some(statement.node.as_ref().into()),
+                None,
+                None,
+                Some(quad.graph_name.as_ref()),
+            ) {
+                let fact = fact?;
+                let predicate = fact.predicate.as_ref();
+                if predicate == cg::POLARITY {
+                    match &fact.object {
+                        Term::Literal(l) if l.value() == "positive" => statement.positive = true,
+                        Term::Literal(l) if l.value() == "negative" => statement.negative = true,
+                        _ => {}
+                    }
+                } else if predicate == cg::SPEAKER {
+                    statement.speakers.insert(fact.object);
+                } else if predicate == prov::WAS_DERIVED_FROM {
+                    statement.sources.insert(fact.object);
+                } else if predicate == cg::CONTENT {
+                    if let Term::Literal(content) = &fact.object {
+                        statement.contents.insert(content.value().to_owned());
+                    }
+                } else if predicate == cg::QUALIFIER {
+                    statement.qualified = true;
+                }
+            }
+            statements.push(statement);
+        }
+        Ok(statements)
+    }
+
+    /// A contradiction for each pair of a positive and a negative statement of the proposition
+    /// by two speakers neither of whom is affiliated with the other.
+    fn contradictions(
+        &self,
+        proposition: &NamedNode,
+        facts: &Facts,
+        statements: &[Statement],
+        emit: &mut impl FnMut(Quad) -> Result<()>,
+    ) -> Result<()> {
+        let keys: BTreeSet<&String> = facts
+            .typed_in
+            .iter()
+            .filter_map(|graph| facts.keys.get(graph))
+            .flatten()
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let complete = |s: &Statement| !s.speakers.is_empty() && !s.sources.is_empty() && !s.contents.is_empty();
+        for denial in statements.iter().filter(|s| s.negative && complete(s)) {
+            for affirmation in statements.iter().filter(|s| s.positive && complete(s)) {
+                if !self.opposed(&affirmation.speakers, &denial.speakers)? {
+                    continue;
+                }
+                let (a, d) = (&affirmation.node, &denial.node);
+                let node = self.hashed_iri("contradiction", &format!("{} {}", a.as_str(), d.as_str()));
+                let mut add =
+                    |predicate: NamedNodeRef<'_>, object: Term| emit(self.quad(node.clone(), predicate, object));
+                add(rdf::TYPE, cg::CONTRADICTION.into())?;
+                add(cg::PROPOSITION_PROP, proposition.clone().into())?;
+                add(cg::AFFIRMATION, a.clone().into())?;
+                add(cg::DENIAL, d.clone().into())?;
+                add(
+                    cg::QUALIFIED,
+                    Literal::from(affirmation.qualified || denial.qualified).into(),
+                )?;
+                for source in affirmation.sources.iter().chain(&denial.sources) {
+                    add(prov::WAS_DERIVED_FROM, source.clone())?;
+                }
+                for key in &keys {
+                    for content_a in &affirmation.contents {
+                        for content_d in &denial.contents {
+                            let reason = format!(
+                                "both contents normalize to the proposition {key}: \"{content_a}\" and \"{content_d}\""
+                            );
+                            add(cg::REASON, Literal::new_simple_literal(reason).into())?;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether some speaker of one side differs from some speaker of the other, the two not
+    /// affiliated either way.
+    fn opposed(&self, speakers_a: &HashSet<Term>, speakers_d: &HashSet<Term>) -> Result<bool> {
+        for a in speakers_a {
+            for d in speakers_d {
+                if a != d && !self.affiliated(a, d)? && !self.affiliated(d, a)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    fn affiliated(&self, member: &Term, group: &Term) -> Result<bool> {
+        let Term::NamedNode(member) = member else {
+            return Ok(false);
+        };
+        Ok(self
+            .store
+            .quads_for_pattern(
+                Some(member.as_ref().into()),
+                Some(cg::AFFILIATION),
+                Some(group.as_ref()),
+                None,
+            )
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    /// A corroboration when more than one speaker affirms the proposition, supported by every
+    /// affirming statement.
+    fn corroboration(
+        &self,
+        proposition: &NamedNode,
+        statements: &[Statement],
+        emit: &mut impl FnMut(Quad) -> Result<()>,
+    ) -> Result<()> {
+        let affirming = || statements.iter().filter(|s| s.positive);
+        let speakers: HashSet<&Term> = affirming().flat_map(|s| &s.speakers).collect();
+        if speakers.len() < 2 {
+            return Ok(());
+        }
+        let node = self.hashed_iri("corroboration", proposition.as_str());
+        let mut add = |predicate: NamedNodeRef<'_>, object: Term| emit(self.quad(node.clone(), predicate, object));
+        add(rdf::TYPE, cg::CORROBORATION.into())?;
+        add(cg::PROPOSITION_PROP, proposition.clone().into())?;
+        add(
+            cg::SOURCE_COUNT,
+            Literal::new_typed_literal(speakers.len().to_string(), xsd::INTEGER).into(),
+        )?;
+        for statement in affirming() {
+            add(cg::SUPPORTED_BY, statement.node.clone().into())?;
+        }
+        Ok(())
+    }
+
+    /// The `skos:prefLabel`s the ontology graph gives `term`.
+    fn ontology_labels(&mut self, term: &NamedNode) -> Result<&[String]> {
+        if !self.ontology_labels.contains_key(term) {
+            let labels = self.labels(term.as_ref(), cg::ONTOLOGY)?;
+            self.ontology_labels.insert(term.clone(), labels);
+        }
+        Ok(&self.ontology_labels[term])
+    }
+
+    /// The preferred labels of entities, from the derived graph.
+    fn derived_labels(&self, entities: &HashSet<Term>) -> Result<BTreeSet<String>> {
+        let mut labels = BTreeSet::new();
+        for entity in entities {
+            if let Term::NamedNode(entity) = entity {
+                labels.extend(self.labels(entity.as_ref(), self.derived.as_ref())?);
+            }
+        }
+        Ok(labels)
+    }
+
+    fn labels(&self, term: NamedNodeRef<'_>, graph: NamedNodeRef<'_>) -> Result<Vec<String>> {
+        let mut labels = Vec::new();
+        for quad in self
+            .store
+            .quads_for_pattern(Some(term.into()), Some(skos::PREF_LABEL), None, Some(graph.into()))
+        {
+            if let Term::Literal(label) = quad?.object {
+                labels.push(label.value().to_owned());
+            }
+        }
+        Ok(labels)
+    }
+
+    /// `{base}{kind}/` and the first 16 hex digits of the SHA-256 of `seed`: the same pair of
+    /// statements, or proposition, always gets the same IRI.
+    fn hashed_iri(&self, kind: &str, seed: &str) -> NamedNode {
+        let digest = Sha256::digest(seed.as_bytes());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        NamedNode::new_unchecked(format!("{}{kind}/{hex}", self.base))
+    }
+
+    fn quad(&self, subject: NamedNode, predicate: NamedNodeRef<'_>, object: impl Into<Term>) -> Quad {
+        Quad::new(subject, predicate, object, self.derived.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use oxigraph::model::{NamedNode, Quad};
+    use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+
+    use crate::store::Store;
+
+    /// The derived graph's proposition facts as the SPARQL CONSTRUCTs below define them.
+    fn by_sparql(store: &Store) -> BTreeSet<String> {
+        let derived = store.mapper().derived_graph();
+        let mut quads = BTreeSet::new();
+        for template in [SUMMARIES_QUERY, CONTRADICTIONS_QUERY, CORROBORATIONS_QUERY] {
+            let construct = template
+                .replace("{derived}", derived.as_str())
+                .replace("{base}", store.mapper().base());
+            let Ok(QueryResults::Graph(triples)) = SparqlEvaluator::new()
+                .parse_query(&construct)
+                .unwrap()
+                .on_store(store.oxigraph())
+                .execute()
+            else {
+                panic!("a CONSTRUCT gives a graph")
+            };
+            for triple in triples {
+                quads.insert(triple.unwrap().in_graph(derived.clone()).to_string());
+            }
+        }
+        quads
+    }
+
+    /// What `Store::derive` put in the derived graph, preferred labels aside.
+    fn derived(store: &Store) -> BTreeSet<String> {
+        let derived = store.mapper().derived_graph();
+        store
+            .oxigraph()
+            .quads_for_pattern(None, None, None, Some(derived.as_ref().into()))
+            .map(Result::unwrap)
+            .filter(|q| q.predicate != crate::vocab::skos::PREF_LABEL)
+            .map(|q| q.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn scans_give_what_the_sparql_definitions_give_on_the_bundled_corpus() {
+        let store = Store::memory("http://example.org/kg/").unwrap();
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        crate::build::build(&store, &[corpus.into()], &crate::build::BuildOptions::default(), |_| {}).unwrap();
+        let expected = by_sparql(&store);
+        let count = |kind: &str| expected.iter().filter(|q| q.contains(kind)).count();
+        let counts = [count("#Contradiction>"), count("#Corroboration>"), count(" → ")];
+        assert!(counts[0] > 10 && counts[1] > 0 && counts[2] > 10, "{counts:?}");
+        assert_eq!(derived(&store), expected);
+    }
+
+    /// Hand-made statements: every condition of a contradiction and a corroboration, with
+    /// near-misses.
+    #[test]
+    fn scans_give_what_the_sparql_definitions_give_on_edge_cases() {
+        let store = Store::memory("http://example.org/kg/").unwrap();
+        let turtle = r#"
+            @prefix cg: <https://w3id.org/claimgraph/ns#> .
+            @prefix prov: <http://www.w3.org/ns/prov#> .
+            @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+            @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+            @prefix e: <http://example.org/kg/> .
+            e:p1 a cg:Proposition ; cg:key "p1" ; cg:eventClass cg:event-send ; cg:agent e:alice ; cg:theme cg:theme-response ; cg:recipient e:nobody .
+            e:p2 a cg:Proposition ; cg:key "p2" ; cg:eventClass cg:event-publish .
+            e:p3 cg:key "p3" .
+            # p1: alice affirms twice (one qualified), bob and carol deny, dave (alice's group) denies
+            e:a1 cg:proposition e:p1 ; cg:polarity "positive" ; cg:speaker e:alice ; prov:wasDerivedFrom e:s1 ; cg:content "it happened" ; cg:qualifier "reportedly" .
+            e:a2 cg:proposition e:p1 ; cg:polarity "positive" ; cg:speaker e:erin ; prov:wasDerivedFrom e:s2, e:s3 ; cg:content "it did happen" .
+            e:d1 cg:proposition e:p1 ; cg:polarity "negative" ; cg:speaker e:bob ; prov:wasDerivedFrom e:s4 ; cg:content "it did not happen" .
+            e:d2 cg:proposition e:p1 ; cg:polarity "negative" ; cg:speaker e:alice ; prov:wasDerivedFrom e:s5 ; cg:content "no" .
+            e:d3 cg:proposition e:p1 ; cg:polarity "negative" ; cg:speaker e:dave ; prov:wasDerivedFrom e:s6 ; cg:content "never" .
+            e:dave cg:affiliation e:alice .
+            e:alice rdfs:label "Alice" ; skos:altLabel "Alice" .
+            e:erin rdfs:label "Erin" ; skos:altLabel "Erin" .
+            # no source: not in a contradiction
+            e:d4 cg:proposition e:p1 ; cg:polarity "negative" ; cg:speaker e:frank ; cg:content "nope" .
+            # p2: one speaker twice is no corroboration
+            e:a3 cg:proposition e:p2 ; cg:polarity "positive" ; cg:speaker e:bob .
+            e:a4 cg:proposition e:p2 ; cg:polarity "positive" ; cg:speaker e:bob .
+            # p3 is not typed a proposition: no contradiction, but corroborated
+            e:a5 cg:proposition e:p3 ; cg:polarity "positive" ; cg:speaker e:bob ; prov:wasDerivedFrom e:s7 ; cg:content "x" .
+            e:a6 cg:proposition e:p3 ; cg:polarity "positive" ; cg:speaker e:carol ; prov:wasDerivedFrom e:s8 ; cg:content "x" .
+            e:d5 cg:proposition e:p3 ; cg:polarity "negative" ; cg:speaker e:erin ; prov:wasDerivedFrom e:s9 ; cg:content "not x" .
+        "#;
+        let graph = NamedNode::new("http://example.org/kg/graph/doc").unwrap();
+        let quads: Vec<Quad> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+            .for_slice(turtle.as_bytes())
+            .map(|q| {
+                let q = q.unwrap();
+                Quad::new(q.subject, q.predicate, q.object, graph.clone())
+            })
+            .collect();
+        store.bulk_load(quads).unwrap();
+        store.derive().unwrap();
+        let expected = by_sparql(&store);
+        let count = |kind: &str| expected.iter().filter(|q| q.contains(kind)).count();
+        // a1 (alice) × d1 (bob); a2 (erin) × d1, d2 (alice), d3 (dave); not alice × alice, nor
+        // alice × dave (her group), nor d4 (no source), nor p3 (not typed a proposition)
+        assert_eq!(count("#Contradiction>"), 4, "{expected:#?}");
+        assert_eq!(count("#Corroboration>"), 2, "{expected:#?}");
+        assert!(
+            expected.iter().any(|q| q.contains("\"Alice → send → response\"")),
+            "{expected:#?}"
+        );
+        assert_eq!(derived(&store), expected);
+    }
+
+    /// Labels each normalized proposition from its parts' preferred labels: "Russia → send → response".
+    const SUMMARIES_QUERY: &str = r#"
+    PREFIX cg: <https://w3id.org/claimgraph/ns#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    CONSTRUCT { ?p rdfs:label ?summary . }
+    WHERE {
+      { SELECT DISTINCT ?p ?class WHERE { GRAPH ?g { ?p cg:key ?key ; cg:eventClass ?class . } } }
+      GRAPH <https://w3id.org/claimgraph/ns> { ?class skos:prefLabel ?verb . }
+      OPTIONAL {
+        GRAPH ?gt { ?p cg:theme ?theme . }
+        GRAPH <https://w3id.org/claimgraph/ns> { ?theme skos:prefLabel ?themeLabel . }
+      }
+      OPTIONAL {
+        GRAPH ?ga { ?p cg:agent ?agent . }
+        GRAPH <{derived}> { ?agent skos:prefLabel ?agentLabel . }
+      }
+      OPTIONAL {
+        GRAPH ?gr { ?p cg:recipient ?recipient . }
+        GRAPH <{derived}> { ?recipient skos:prefLabel ?recipientLabel . }
+      }
+      BIND (CONCAT(COALESCE(?agentLabel, "someone"), " → ", ?verb, COALESCE(CONCAT(" → ", ?themeLabel), ""),
+                   COALESCE(CONCAT(" → to ", ?recipientLabel), "")) AS ?summary)
+    }
+    "#;
+
+    /// Materializes contradictions: two attributions by different speakers of one normalized
+    /// proposition, one positive and one negative. Joined on the proposition, so it is an index
+    /// lookup per proposition, not a cross product of attributions.
+    const CONTRADICTIONS_QUERY: &str = r#"
+    PREFIX cg: <https://w3id.org/claimgraph/ns#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    CONSTRUCT {
+      ?c a cg:Contradiction ; cg:proposition ?p ; cg:affirmation ?a ; cg:denial ?d ; cg:qualified ?qualified ;
+         cg:reason ?reason ; prov:wasDerivedFrom ?sa, ?sd .
+    }
+    WHERE {
+      # pairs first, then their details: joining the details before pairing makes the engine
+      # enumerate every attribution per proposition (90 s on 10 MB of news, 4 s this way)
+      {
+        SELECT ?p ?a ?d WHERE {
+          GRAPH ?g1 { ?d cg:proposition ?p ; cg:polarity "negative" . }
+          GRAPH ?g2 { ?a cg:proposition ?p ; cg:polarity "positive" . }
+        }
+      }
+      GRAPH ?ga { ?a cg:speaker ?speakerA ; prov:wasDerivedFrom ?sa ; cg:content ?contentA . }
+      GRAPH ?gd { ?d cg:speaker ?speakerD ; prov:wasDerivedFrom ?sd ; cg:content ?contentD . }
+      { SELECT DISTINCT ?p ?key WHERE { GRAPH ?gp { ?p a cg:Proposition ; cg:key ?key . } } }
+      FILTER (?speakerA != ?speakerD)
+      FILTER NOT EXISTS { GRAPH ?ga2 { ?speakerA cg:affiliation ?speakerD } }
+      FILTER NOT EXISTS { GRAPH ?gd2 { ?speakerD cg:affiliation ?speakerA } }
+      OPTIONAL { GRAPH ?gqa { ?a cg:qualifier ?qa } }
+      OPTIONAL { GRAPH ?gqd { ?d cg:qualifier ?qd } }
+      BIND (BOUND(?qa) || BOUND(?qd) AS ?qualified)
+      BIND (CONCAT("both contents normalize to the proposition ", ?key, ": \"", ?contentA, "\" and \"", ?contentD, "\"") AS ?reason)
+      BIND (IRI(CONCAT("{base}contradiction/", SUBSTR(SHA256(CONCAT(STR(?a), " ", STR(?d))), 1, 16))) AS ?c)
+    }
+    "#;
+
+    /// Materializes corroborations: a proposition affirmed by more than one speaker.
+    const CORROBORATIONS_QUERY: &str = r#"
+    PREFIX cg: <https://w3id.org/claimgraph/ns#>
+    CONSTRUCT { ?c a cg:Corroboration ; cg:proposition ?p ; cg:sourceCount ?n ; cg:supportedBy ?a . }
+    WHERE {
+      {
+        SELECT ?p (COUNT(DISTINCT ?speaker) AS ?n) WHERE {
+          GRAPH ?gp { ?p cg:key ?key . }
+          GRAPH ?g { ?x cg:proposition ?p ; cg:polarity "positive" ; cg:speaker ?speaker . }
+        } GROUP BY ?p HAVING (COUNT(DISTINCT ?speaker) > 1)
+      }
+      GRAPH ?ga { ?a cg:proposition ?p ; cg:polarity "positive" . }
+      BIND (IRI(CONCAT("{base}corroboration/", SUBSTR(SHA256(STR(?p)), 1, 16))) AS ?c)
+    }
+    "#;
+}
