@@ -1465,8 +1465,9 @@ impl<'a> Clauses<'a> {
         let tree = self.tree(s)?;
         let child = |h: usize, rel: &str| (0..tree.len()).find(|&k| tree[k].head == h + 1 && tree[k].deprel == rel);
         let subject = child(verb, "nsubj").or_else(|| {
-            // "arrived in Oslo and said …": the first verb's subject
-            (tree[verb].deprel == "conj" && tree[verb].head > 0)
+            // "arrived in Oslo and said …": the first verb's subject; likewise a cue the parse
+            // hangs on a participle clause ("Omar Diaz, asked about it, denied …")
+            (matches!(tree[verb].deprel.as_str(), "conj" | "parataxis") && tree[verb].head > 0)
                 .then(|| child(tree[verb].head - 1, "nsubj"))
                 .flatten()
         })?;

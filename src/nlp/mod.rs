@@ -40,8 +40,11 @@ use parser::{ParseSentence, Parser};
 use tagger::{TagSentence, Tagger};
 use util::{Reader, Writer};
 
-/// File name of the trained model inside the output directory.
+/// File name of a trained model with the neural parser (the shipped, embedded model) inside the
+/// output directory.
 pub const MODEL_FILE: &str = "en_ewt.model";
+/// File name of a trained model with the perceptron parser inside the output directory.
+pub const PERCEPTRON_MODEL_FILE: &str = "en_ewt-perceptron.model";
 
 /// Version 2: perceptron parser (with its beam width) and a tagger with an optional second pass.
 const MAGIC: &[u8; 8] = b"CGNLP\x00\x02\x00";
@@ -287,7 +290,7 @@ impl Model {
 pub struct TrainOptions {
     /// Directory holding `en_ewt-ud-{train,dev,test}.conllu`.
     pub ud_dir: PathBuf,
-    /// Directory the model file ([`MODEL_FILE`]) is written to.
+    /// Directory the model file ([`MODEL_FILE`] or [`PERCEPTRON_MODEL_FILE`]) is written to.
     pub out_dir: PathBuf,
     /// Tagger training passes.
     pub tagger_iterations: usize,
@@ -369,7 +372,8 @@ fn logln(log: &mut dyn Write, msg: &str) -> Result<(), ModelError> {
     })
 }
 
-/// Trains a model on the EWT training split and writes it to `out_dir/`[`MODEL_FILE`].
+/// Trains a model on the EWT training split and writes it to `out_dir/`[`MODEL_FILE`] (neural
+/// parser) or `out_dir/`[`PERCEPTRON_MODEL_FILE`].
 pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelError> {
     let start = Instant::now();
     let sentences = conllu::read_file(&split_path(&options.ud_dir, "train"))?;
@@ -392,7 +396,8 @@ pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelErr
         path: options.out_dir.display().to_string(),
         source,
     })?;
-    let path = options.out_dir.join(MODEL_FILE);
+    let name = if options.neural.is_some() { MODEL_FILE } else { PERCEPTRON_MODEL_FILE };
+    let path = options.out_dir.join(name);
     std::fs::write(&path, &bytes).map_err(|source| ModelError::Io {
         path: path.display().to_string(),
         source,
@@ -785,15 +790,15 @@ mod tests {
         );
     }
 
-    /// The shipped neural model: version 3, round-trips its bytes, and parses the same sentence
-    /// into the same tree as the embedded model.
+    /// The shipped perceptron model (not embedded): version 2, round-trips its bytes, and parses
+    /// a plain sentence into the same tree as the embedded neural model.
     #[test]
-    fn the_neural_model_file_loads_and_parses() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt-neural.model");
-        let bytes = std::fs::read(path).expect("models/en_ewt-neural.model is shipped");
-        assert_eq!(&bytes[..MAGIC_V3.len()], MAGIC_V3);
+    fn the_perceptron_model_file_loads_and_parses() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt-perceptron.model");
+        let bytes = std::fs::read(path).expect("models/en_ewt-perceptron.model is shipped");
+        assert_eq!(&bytes[..MAGIC.len()], MAGIC);
         let model = Model::from_bytes(&bytes).unwrap();
-        assert!(model.is_neural() && !Model::embedded().is_neural());
+        assert!(!model.is_neural() && Model::embedded().is_neural());
         assert_eq!(model.to_bytes(), bytes);
         let w = words("Peskov denied that Moscow had sent a response .");
         let arcs =

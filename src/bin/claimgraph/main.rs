@@ -79,7 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 // with a beam the extra templates help and pruning costs nothing (on dev)
                 parser_extra_features: beam > 1,
                 parser_prune: if beam > 1 { 2.0 } else { 0.0 },
-                neural: args.neural.then_some(neural),
+                neural: (!args.perceptron).then_some(neural),
                 ..claimgraph::nlp::TrainOptions::default()
             };
             claimgraph::nlp::train(&options, &mut std::io::stderr())?;
