@@ -23,6 +23,7 @@ mod eval;
 mod lemma;
 mod neural;
 mod parser;
+mod simd;
 mod tagger;
 mod util;
 

@@ -8,6 +8,7 @@
 //! are summed in a fixed order, whatever the number of threads.
 
 use super::ModelError;
+use super::simd::{self, Level};
 use super::util::{IdMap, Reader, Rng, Writer, fnv, mix};
 
 /// Number of hashed affixes per word (suffixes of 1–4 characters, prefixes of 1–3).
@@ -294,11 +295,11 @@ fn axpy(y: &mut [f32], a: f32, x: &[f32]) {
 }
 
 /// Rows per panel of a packed matrix.
-const PANEL: usize = 32;
+const PANEL: usize = simd::PANEL;
 
 /// Packs a `rows × k` row-major matrix into panels of [`PANEL`] rows, each stored column by
 /// column (`k` groups of `PANEL` values), the last panel padded with zeros.
-fn pack(w: &[f32], rows: usize, k: usize) -> Vec<f32> {
+pub(super) fn pack(w: &[f32], rows: usize, k: usize) -> Vec<f32> {
     let np = rows.div_ceil(PANEL);
     let mut out = vec![0f32; np * PANEL * k];
     for r in 0..rows {
@@ -407,7 +408,7 @@ fn linear_back(
 
 /// exp(x) to about 2e-7 relative error, vectorizable (round by the 1.5·2²³ trick).
 #[inline(always)]
-fn fexp(x: f32) -> f32 {
+pub(super) fn fexp(x: f32) -> f32 {
     let x = x.clamp(-87.0, 87.0);
     let t = x * std::f32::consts::LOG2_E;
     let r = (t + 12_582_912.0) - 12_582_912.0;
@@ -418,12 +419,12 @@ fn fexp(x: f32) -> f32 {
 }
 
 #[inline(always)]
-fn sigmoid(x: f32) -> f32 {
+pub(super) fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + fexp(-x))
 }
 
 #[inline(always)]
-fn ftanh(x: f32) -> f32 {
+pub(super) fn ftanh(x: f32) -> f32 {
     1.0 - 2.0 / (fexp(2.0 * x) + 1.0)
 }
 
@@ -519,6 +520,26 @@ fn run_dir(mut pre: Vec<f32>, wrec: &[f32], m: usize, h: usize, dir: usize) -> [
         cs[t * h..(t + 1) * h].copy_from_slice(&cnew);
     }
     [pre, cs, tcs, hs]
+}
+
+/// Both directions of an LSTM layer at inference, stepped together: `gates` holds each token's
+/// input pre-activations (the forward direction's `4h`, then the backward one's) and is
+/// overwritten; the outputs go to `out` (`m × 2h`, forward then backward).
+fn bilstm(lv: Level, gates: &mut [f32], wrec: [&[f32]; 2], m: usize, h: usize, out: &mut [f32]) {
+    let g4 = 4 * h;
+    let mut c = [vec![0f32; h], vec![0f32; h]];
+    let mut hp = [vec![0f32; h], vec![0f32; h]];
+    for step in 0..m {
+        for dir in 0..2 {
+            let t = if dir == 0 { step } else { m - 1 - step };
+            let g = &mut gates[(2 * t + dir) * g4..(2 * t + dir + 1) * g4];
+            if step > 0 {
+                simd::gemm(lv, wrec[dir], g4, h, &hp[dir], h, g, g4, 1);
+            }
+            simd::lstm_cell(lv, g, &mut c[dir], &mut hp[dir]);
+            out[(2 * t + dir) * h..(2 * t + dir + 1) * h].copy_from_slice(&hp[dir]);
+        }
+    }
 }
 
 /// Backpropagation through one direction of an LSTM layer: `dhout` is `m × 2h` (this
@@ -847,6 +868,128 @@ impl Net<'_> {
         }
         cache.q = q;
         cache.arc = s;
+    }
+
+    /// Inference forward pass (no dropout) with the first-layer tables `pre` and the SIMD
+    /// kernels of `lv`: fills `cache.m`, `cache.z` and `cache.arc`, what [`Net::decode_fast`]
+    /// reads. It computes what [`Net::forward`] does, up to rounding (fused multiply-adds in
+    /// fixed chains); its numbers are the same on every machine.
+    fn infer(&self, toks: &[Tok], pre: &Pre, lv: Level, cache: &mut Cache) {
+        let d = self.d;
+        let m = toks.len();
+        let (h, g4, mo, arc) = (d.h, 4 * d.h, d.mo(), d.arc);
+        let g8 = 2 * g4;
+        cache.m = m;
+        // First layer: the looked-up word, tag (with the biases) and shape terms, plus the
+        // projection of the summed affix embeddings.
+        let mut all = vec![0f32; m * g8];
+        let mut aff = vec![0f32; m * d.ad];
+        for (t, tok) in toks.iter().enumerate() {
+            let row = &mut all[t * g8..(t + 1) * g8];
+            let (w, tg, sh) = (tok.word as usize, tok.tag as usize, tok.shape as usize);
+            let (pw, pt, ps) = (
+                &pre.word[w * g8..(w + 1) * g8],
+                &pre.tag[tg * g8..(tg + 1) * g8],
+                &pre.shape[sh * g8..(sh + 1) * g8],
+            );
+            for (((r, a), b), c) in row.iter_mut().zip(pw).zip(pt).zip(ps) {
+                *r = a + b + c;
+            }
+            let a = &mut aff[t * d.ad..(t + 1) * d.ad];
+            for &f in &tok.aff {
+                axpy(a, 1.0, self.block(self.l.ea + f as usize * d.ad, d.ad));
+            }
+        }
+        simd::gemm(lv, &pre.aff, g8, d.ad, &aff, d.ad, &mut all, g8, m);
+        let mut hout = vec![0f32; m * 2 * h];
+        bilstm(lv, &mut all, [&self.pk.wrec[0], &self.pk.wrec[1]], m, h, &mut hout);
+        if d.layers >= 2 {
+            for row in all.chunks_exact_mut(g8) {
+                row[..g4].copy_from_slice(self.block(self.l.b2[0], g4));
+                row[g4..].copy_from_slice(self.block(self.l.b2[1], g4));
+            }
+            for dir in 0..2 {
+                simd::gemm(
+                    lv,
+                    &self.pk.win2[dir],
+                    g4,
+                    2 * h,
+                    &hout,
+                    2 * h,
+                    &mut all[dir * g4..],
+                    g8,
+                    m,
+                );
+            }
+            bilstm(lv, &mut all, [&self.pk.wrec2[0], &self.pk.wrec2[1]], m, h, &mut hout);
+        }
+        // MLPs: ReLU on the arc parts (the label parts are summed per pair first).
+        let mut z = vec![0f32; m * mo];
+        for row in z.chunks_exact_mut(mo) {
+            row.copy_from_slice(self.block(self.l.bm, mo));
+        }
+        simd::gemm(lv, &self.pk.m, mo, 2 * h, &hout, 2 * h, &mut z, mo, m);
+        for row in z.chunks_exact_mut(mo) {
+            for v in &mut row[..2 * arc] {
+                *v = if *v > 0.0 { *v } else { 0.0 };
+            }
+        }
+        // Arc scores: q_i = Wq·dep_i + uq, then s[i][j] = q_i·head_j, the heads packed as a
+        // matrix.
+        let mut q = vec![0f32; m * arc];
+        for row in q.chunks_exact_mut(arc).skip(1) {
+            row.copy_from_slice(self.block(self.l.uq, arc));
+        }
+        simd::gemm(lv, &self.pk.wq, arc, arc, &z[mo..], mo, &mut q[arc..], arc, m - 1);
+        let mut heads = vec![0f32; m.div_ceil(PANEL) * PANEL * arc];
+        for j in 0..m {
+            let panel = &mut heads[(j / PANEL) * PANEL * arc..];
+            for (kk, &v) in z[j * mo + arc..j * mo + 2 * arc].iter().enumerate() {
+                panel[kk * PANEL + j % PANEL] = v;
+            }
+        }
+        let mut s = vec![0f32; m * m];
+        simd::gemm(lv, &heads, m, arc, &q[arc..], arc, &mut s[m..], m, m - 1);
+        s[..m].iter_mut().for_each(|v| *v = f32::NEG_INFINITY);
+        for i in 1..m {
+            s[i * m + i] = f32::NEG_INFINITY;
+            log_softmax(&mut s[i * m..(i + 1) * m]);
+        }
+        cache.z = z;
+        cache.arc = s;
+    }
+
+    /// [`Net::decode`] after [`Net::infer`]: the label scores of all dependents at once.
+    fn decode_fast(&self, cache: &Cache, root_label: usize, lv: Level) -> Vec<(usize, usize)> {
+        let d = &self.d;
+        let (m, mo, lab, nl) = (cache.m, d.mo(), d.lab, d.nlabels);
+        let heads = eisner_fast(m, &cache.arc);
+        let deps: Vec<usize> = (1..m).filter(|&i| heads[i] != 0).collect();
+        let (off_d, off_h) = (2 * d.arc, 2 * d.arc + lab);
+        let mut hid = vec![0f32; deps.len() * lab];
+        for (row, &i) in hid.chunks_exact_mut(lab).zip(&deps) {
+            let (zd, zh) = (&cache.z[i * mo + off_d..], &cache.z[heads[i] * mo + off_h..]);
+            for ((v, a), b) in row.iter_mut().zip(zd).zip(zh) {
+                *v = (a + b).max(0.0);
+            }
+        }
+        let mut out = vec![0f32; deps.len() * nl];
+        for row in out.chunks_exact_mut(nl) {
+            row.copy_from_slice(self.block(self.l.bl, nl));
+        }
+        simd::gemm(lv, &self.pk.wl, nl, lab, &hid, lab, &mut out, nl, deps.len());
+        let mut labels = vec![root_label; m];
+        for (row, &i) in out.chunks_exact_mut(nl).zip(&deps) {
+            log_softmax(row);
+            let mut best = usize::MAX;
+            for (c, &v) in row.iter().enumerate() {
+                if c != root_label && (best == usize::MAX || v > row[best]) {
+                    best = c;
+                }
+            }
+            labels[i] = best;
+        }
+        (1..m).map(|i| (heads[i], labels[i])).collect()
     }
 
     /// Label scores (log-softmax) for dependent `i` attached to head `j`; fills `hid`.
@@ -1183,6 +1326,129 @@ fn eisner(m: usize, s: &[f32]) -> Vec<usize> {
     heads
 }
 
+/// The largest `x[i] + y[i]` and the first `i` that reaches it; `None` when every sum is -inf
+/// (the sums and the maximum are exact operations, so this is the strict `>` scan of [`eisner`]).
+#[inline]
+#[allow(clippy::needless_range_loop)]
+fn best_sum(x: &[f32], y: &[f32]) -> Option<(f32, usize)> {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let (mut cx, mut cy) = (x.chunks_exact(8), y.chunks_exact(8));
+    for (a, b) in (&mut cx).zip(&mut cy) {
+        for k in 0..8 {
+            let v = a[k] + b[k];
+            lanes[k] = if v > lanes[k] { v } else { lanes[k] };
+        }
+    }
+    let mut mx = lanes
+        .iter()
+        .copied()
+        .fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m });
+    for (a, b) in cx.remainder().iter().zip(cy.remainder()) {
+        if a + b > mx {
+            mx = a + b;
+        }
+    }
+    if mx == f32::NEG_INFINITY {
+        return None;
+    }
+    x.iter().zip(y).position(|(a, b)| a + b == mx).map(|i| (mx, i))
+}
+
+/// [`eisner`] (the same heads: the same sums, maxima and first maxima) with the tables also kept
+/// transposed, so that every inner loop reads two rows.
+fn eisner_fast(m: usize, s: &[f32]) -> Vec<usize> {
+    let mut heads = vec![0usize; m];
+    if m <= 2 {
+        return heads;
+    }
+    let ninf = f32::NEG_INFINITY;
+    let idx = |a: usize, b: usize| a * m + b;
+    let mut cl = vec![ninf; m * m];
+    let mut clt = vec![ninf; m * m];
+    let mut cr = vec![ninf; m * m];
+    let mut crt = vec![ninf; m * m];
+    let mut il = vec![ninf; m * m];
+    let mut ilt = vec![ninf; m * m];
+    let mut ir = vec![ninf; m * m];
+    let mut bcl = vec![0u32; m * m];
+    let mut bcr = vec![0u32; m * m];
+    let mut bil = vec![0u32; m * m];
+    let mut bir = vec![0u32; m * m];
+    for a in 0..m {
+        cl[idx(a, a)] = 0.0;
+        clt[idx(a, a)] = 0.0;
+        cr[idx(a, a)] = 0.0;
+        crt[idx(a, a)] = 0.0;
+    }
+    for k in 1..m {
+        for a in 0..m - k {
+            let b = a + k;
+            // r in a..b: cr[a][r] + cl[r + 1][b]
+            let (best, arg) = match best_sum(&cr[idx(a, a)..idx(a, b)], &clt[idx(b, a + 1)..idx(b, b + 1)]) {
+                Some((v, i)) => (v, a + i),
+                None => (ninf, a),
+            };
+            if a > 0 {
+                il[idx(a, b)] = best + s[a * m + b];
+                ilt[idx(b, a)] = il[idx(a, b)];
+                bil[idx(a, b)] = arg as u32;
+            }
+            ir[idx(a, b)] = best + s[b * m + a];
+            bir[idx(a, b)] = arg as u32;
+            // r in a..b: cl[a][r] + il[r][b]
+            let (best, arg) = match best_sum(&cl[idx(a, a)..idx(a, b)], &ilt[idx(b, a)..idx(b, b)]) {
+                Some((v, i)) => (v, a + i),
+                None => (ninf, a),
+            };
+            cl[idx(a, b)] = best;
+            clt[idx(b, a)] = best;
+            bcl[idx(a, b)] = arg as u32;
+            // r in a + 1..=b: ir[a][r] + cr[r][b]
+            let (best, arg) = match best_sum(&ir[idx(a, a + 1)..idx(a, b + 1)], &crt[idx(b, a + 1)..idx(b, b + 1)]) {
+                Some((v, i)) => (v, a + 1 + i),
+                None => (ninf, b),
+            };
+            let v = if a == 0 && b < m - 1 { ninf } else { best };
+            cr[idx(a, b)] = v;
+            crt[idx(b, a)] = v;
+            bcr[idx(a, b)] = arg as u32;
+        }
+    }
+    let mut stack = vec![(1u8, 0usize, m - 1)];
+    while let Some((kind, a, b)) = stack.pop() {
+        if a == b {
+            continue;
+        }
+        match kind {
+            0 => {
+                let r = bcl[idx(a, b)] as usize;
+                stack.push((0, a, r));
+                stack.push((2, r, b));
+            }
+            1 => {
+                let r = bcr[idx(a, b)] as usize;
+                stack.push((3, a, r));
+                stack.push((1, r, b));
+            }
+            2 => {
+                heads[a] = b;
+                let r = bil[idx(a, b)] as usize;
+                stack.push((1, a, r));
+                stack.push((0, r + 1, b));
+            }
+            _ => {
+                heads[b] = a;
+                let r = bir[idx(a, b)] as usize;
+                stack.push((1, a, r));
+                stack.push((0, r + 1, b));
+            }
+        }
+    }
+    heads
+}
+
 // ---------------------------------------------------------------------------------------------
 // The parser.
 
@@ -1341,6 +1607,30 @@ impl NeuralParser {
         if words.is_empty() {
             return Vec::new();
         }
+        self.parse_with(words, tags, Level::best())
+    }
+
+    /// [`NeuralParser::parse`] with the kernels of `lv`.
+    fn parse_with(&self, words: &[&str], tags: &[usize], lv: Level) -> Vec<(usize, usize)> {
+        if words.is_empty() {
+            return Vec::new();
+        }
+        if self.pre.word.is_empty() {
+            return self.parse_reference(words, tags);
+        }
+        let toks = self.features(words, tags);
+        let net = self.net();
+        let mut cache = Cache::default();
+        net.infer(&toks, &self.pre, lv, &mut cache);
+        net.decode_fast(&cache, self.root_label, lv)
+    }
+
+    /// [`NeuralParser::parse`] with the training forward pass (plain kernels), which picks the
+    /// best pass in training: so training stays what it was when the SIMD kernels came.
+    fn parse_reference(&self, words: &[&str], tags: &[usize]) -> Vec<(usize, usize)> {
+        if words.is_empty() {
+            return Vec::new();
+        }
         let toks = self.features(words, tags);
         let mut net = self.net();
         if !self.pre.word.is_empty() {
@@ -1437,7 +1727,7 @@ impl NeuralParser {
     fn score(&self, sents: &[NeuralSentence]) -> (f64, f64) {
         let (mut n, mut u, mut l) = (0usize, 0usize, 0usize);
         for s in sents {
-            for (i, (h, lab)) in self.parse(&s.words, &s.tags).into_iter().enumerate() {
+            for (i, (h, lab)) in self.parse_reference(&s.words, &s.tags).into_iter().enumerate() {
                 n += 1;
                 if h == s.heads[i] {
                     u += 1;
@@ -1638,6 +1928,29 @@ mod tests {
         assert_eq!(h.iter().skip(1).filter(|&&x| x == 0).count(), 1);
     }
 
+    #[test]
+    fn fast_eisner_finds_the_same_heads() {
+        let mut rng = Rng::new(5);
+        for m in 1..40 {
+            for coarse in [false, true] {
+                let s: Vec<f32> = (0..m * m)
+                    .map(|_| {
+                        let v = rng.unit() as f32 * 8.0 - 4.0;
+                        // Coarse scores make ties; a few -inf entries too.
+                        if rng.unit() < 0.05 {
+                            f32::NEG_INFINITY
+                        } else if coarse {
+                            v.round()
+                        } else {
+                            v
+                        }
+                    })
+                    .collect();
+                assert_eq!(eisner_fast(m, &s), eisner(m, &s), "m={m} coarse={coarse}");
+            }
+        }
+    }
+
     fn tiny(layers: usize) -> (NeuralParser, Vec<Tok>, Vec<usize>, Vec<usize>) {
         let labels: Vec<String> = ["nsubj", "obj", "root"].iter().map(|s| s.to_string()).collect();
         let o = NeuralOptions {
@@ -1789,9 +2102,55 @@ mod tests {
         for (a, b) in slow.arc.iter().zip(&fast.arc) {
             assert!(a == b || (a - b).abs() < 1e-4, "{a} vs {b}");
         }
+        // So do the SIMD kernels, bit for bit the same on every path.
+        let mut first: Option<Vec<u32>> = None;
+        for lv in Level::all() {
+            let mut simd = Cache::default();
+            p.net().infer(&toks, &p.pre, lv, &mut simd);
+            for (a, b) in slow.arc.iter().zip(&simd.arc) {
+                assert!(a == b || (a - b).abs() < 1e-4, "{a} vs {b}");
+            }
+            let arc_bits: Vec<u32> = simd.arc.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(*first.get_or_insert_with(|| arc_bits.clone()), arc_bits, "{lv:?}");
+        }
         let out = p.parse(&["Dogs", "bark", "loudly", "."], &[0, 1, 2, 2]);
+        assert_eq!(out, p.parse_reference(&["Dogs", "bark", "loudly", "."], &[0, 1, 2, 2]));
         assert_eq!(out.len(), 4);
         assert_eq!(out.iter().filter(|(h, _)| *h == 0).count(), 1);
         assert!(out.iter().all(|&(h, l)| (h == 0) == (l == p.root_label)));
+    }
+
+    /// The shipped model: the SIMD kernels give the same scores on every path (bit for bit) and
+    /// the same trees as the training forward pass.
+    #[test]
+    fn simd_inference_is_the_same_on_every_path() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt-neural.model");
+        let model = super::super::Model::from_file(std::path::Path::new(path)).expect("the shipped neural model");
+        let super::super::AnyParser::Neural(p) = &model.parser else {
+            panic!("a neural model");
+        };
+        let sentences = [
+            "Peskov denied that Moscow had sent a response to the letter , which arrived on Monday .",
+            "The minister said it would not happen again .",
+            "Hello",
+        ];
+        for text in sentences {
+            let words: Vec<&str> = text.split(' ').collect();
+            let tags: Vec<usize> = model.tagger.tag_ids(&words).0;
+            let toks = p.features(&words, &tags);
+            let mut first: Option<Vec<u32>> = None;
+            for lv in Level::all() {
+                let mut cache = Cache::default();
+                p.net().infer(&toks, &p.pre, lv, &mut cache);
+                let mut bits: Vec<u32> = cache.arc.iter().map(|v| v.to_bits()).collect();
+                bits.extend(cache.z.iter().map(|v| v.to_bits()));
+                assert_eq!(*first.get_or_insert_with(|| bits.clone()), bits, "{lv:?}");
+                assert_eq!(
+                    p.parse_with(&words, &tags, lv),
+                    p.parse_reference(&words, &tags),
+                    "{text}"
+                );
+            }
+        }
     }
 }
