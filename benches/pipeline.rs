@@ -88,6 +88,30 @@ fn tag_and_parse(bencher: divan::Bencher) {
     });
 }
 
+/// As `tag_and_parse`, each article's sentences together (as the pipeline analyzes a document).
+#[divan::bench]
+fn tag_and_parse_batch(bencher: divan::Bencher) {
+    let model = model();
+    let (_, words) = sentence_words();
+    let docs: Vec<Vec<Vec<String>>> = documents()
+        .iter()
+        .map(|d| {
+            text::segment(&d.text)
+                .iter()
+                .map(|s| s.tokens.iter().map(|t| t.form.clone()).collect())
+                .collect()
+        })
+        .collect();
+    bencher.counter(divan::counter::ItemsCount::new(words)).bench(|| {
+        docs.iter()
+            .map(|d| {
+                let sentences: Vec<Vec<&str>> = d.iter().map(|s| s.iter().map(String::as_str).collect()).collect();
+                model.analyze_batch(&sentences).len()
+            })
+            .sum::<usize>()
+    });
+}
+
 #[divan::bench]
 fn recognize_and_resolve(bencher: divan::Bencher) {
     let docs = documents();

@@ -17,6 +17,8 @@ const NAFF: usize = 7;
 const UNK: u32 = 0;
 /// Word id of the artificial root.
 const ROOT: u32 = 1;
+/// Sentences [`NeuralParser::parse_batch`] runs in step.
+const GROUP: usize = 16;
 /// Gradient chunks per minibatch (fixed, so results do not depend on the thread count).
 const CHUNKS: usize = 2;
 
@@ -522,22 +524,43 @@ fn run_dir(mut pre: Vec<f32>, wrec: &[f32], m: usize, h: usize, dir: usize) -> [
     [pre, cs, tcs, hs]
 }
 
-/// Both directions of an LSTM layer at inference, stepped together: `gates` holds each token's
-/// input pre-activations (the forward direction's `4h`, then the backward one's) and is
-/// overwritten; the outputs go to `out` (`m × 2h`, forward then backward).
-fn bilstm(lv: Level, gates: &mut [f32], wrec: [&[f32]; 2], m: usize, h: usize, out: &mut [f32]) {
-    let g4 = 4 * h;
-    let mut c = [vec![0f32; h], vec![0f32; h]];
-    let mut hp = [vec![0f32; h], vec![0f32; h]];
-    for step in 0..m {
+/// Both directions of an LSTM layer at inference, over several sentences stepped together (so
+/// that each recurrent weight read serves every sentence still running): the sentences are the
+/// token ranges `spans` (start, length) of `gates`, which holds each token's input
+/// pre-activations (the forward direction's `4h`, then the backward one's) and is overwritten;
+/// the outputs go to `out` (`2h` per token, forward then backward).
+fn bilstm(lv: Level, gates: &mut [f32], wrec: [&[f32]; 2], spans: &[(usize, usize)], h: usize, out: &mut [f32]) {
+    let (g4, n) = (4 * h, spans.len());
+    let steps = spans.iter().map(|s| s.1).max().unwrap_or(0);
+    // Per direction and sentence: cell and output.
+    let mut c = vec![0f32; 2 * n * h];
+    let mut hp = vec![0f32; 2 * n * h];
+    // The running sentences' previous outputs and gate rows, gathered.
+    let mut xg = vec![0f32; n * h];
+    let mut yg = vec![0f32; n * g4];
+    let mut run = Vec::with_capacity(n);
+    for step in 0..steps {
         for dir in 0..2 {
-            let t = if dir == 0 { step } else { m - 1 - step };
-            let g = &mut gates[(2 * t + dir) * g4..(2 * t + dir + 1) * g4];
-            if step > 0 {
-                simd::gemm(lv, wrec[dir], g4, h, &hp[dir], h, g, g4, 1);
+            run.clear();
+            for (i, &(start, len)) in spans.iter().enumerate() {
+                if step < len {
+                    let t = start + if dir == 0 { step } else { len - 1 - step };
+                    run.push((i, t));
+                }
             }
-            simd::lstm_cell(lv, g, &mut c[dir], &mut hp[dir]);
-            out[(2 * t + dir) * h..(2 * t + dir + 1) * h].copy_from_slice(&hp[dir]);
+            for (j, &(i, t)) in run.iter().enumerate() {
+                yg[j * g4..(j + 1) * g4].copy_from_slice(&gates[(2 * t + dir) * g4..(2 * t + dir + 1) * g4]);
+                let o = (dir * n + i) * h;
+                xg[j * h..(j + 1) * h].copy_from_slice(&hp[o..o + h]);
+            }
+            if step > 0 {
+                simd::gemm(lv, wrec[dir], g4, h, &xg, h, &mut yg, g4, run.len());
+            }
+            for (j, &(i, t)) in run.iter().enumerate() {
+                let o = (dir * n + i) * h;
+                simd::lstm_cell(lv, &mut yg[j * g4..(j + 1) * g4], &mut c[o..o + h], &mut hp[o..o + h]);
+                out[(2 * t + dir) * h..(2 * t + dir + 1) * h].copy_from_slice(&hp[o..o + h]);
+            }
         }
     }
 }
@@ -870,21 +893,26 @@ impl Net<'_> {
         cache.arc = s;
     }
 
-    /// Inference forward pass (no dropout) with the first-layer tables `pre` and the SIMD
-    /// kernels of `lv`: fills `cache.m`, `cache.z` and `cache.arc`, what [`Net::decode_fast`]
-    /// reads. It computes what [`Net::forward`] does, up to rounding (fused multiply-adds in
-    /// fixed chains); its numbers are the same on every machine.
-    fn infer(&self, toks: &[Tok], pre: &Pre, lv: Level, cache: &mut Cache) {
+    /// Inference forward pass (no dropout) over several sentences at once, with the first-layer
+    /// tables `pre` and the SIMD kernels of `lv`: for each sentence, a cache with `m`, `z` and
+    /// `arc` filled, what [`Net::decode_fast`] reads. It computes what [`Net::forward`] does, up
+    /// to rounding (fused multiply-adds in fixed chains); its numbers are the same on every
+    /// machine and whatever the sentences it is given with.
+    fn infer(&self, sents: &[Vec<Tok>], pre: &Pre, lv: Level) -> Vec<Cache> {
         let d = self.d;
-        let m = toks.len();
         let (h, g4, mo, arc) = (d.h, 4 * d.h, d.mo(), d.arc);
         let g8 = 2 * g4;
-        cache.m = m;
+        let mut spans = Vec::with_capacity(sents.len());
+        let mut total = 0;
+        for s in sents {
+            spans.push((total, s.len()));
+            total += s.len();
+        }
         // First layer: the looked-up word, tag (with the biases) and shape terms, plus the
         // projection of the summed affix embeddings.
-        let mut all = vec![0f32; m * g8];
-        let mut aff = vec![0f32; m * d.ad];
-        for (t, tok) in toks.iter().enumerate() {
+        let mut all = vec![0f32; total * g8];
+        let mut aff = vec![0f32; total * d.ad];
+        for (t, tok) in sents.iter().flatten().enumerate() {
             let row = &mut all[t * g8..(t + 1) * g8];
             let (w, tg, sh) = (tok.word as usize, tok.tag as usize, tok.shape as usize);
             let (pw, pt, ps) = (
@@ -900,9 +928,9 @@ impl Net<'_> {
                 axpy(a, 1.0, self.block(self.l.ea + f as usize * d.ad, d.ad));
             }
         }
-        simd::gemm(lv, &pre.aff, g8, d.ad, &aff, d.ad, &mut all, g8, m);
-        let mut hout = vec![0f32; m * 2 * h];
-        bilstm(lv, &mut all, [&self.pk.wrec[0], &self.pk.wrec[1]], m, h, &mut hout);
+        simd::gemm(lv, &pre.aff, g8, d.ad, &aff, d.ad, &mut all, g8, total);
+        let mut hout = vec![0f32; total * 2 * h];
+        bilstm(lv, &mut all, [&self.pk.wrec[0], &self.pk.wrec[1]], &spans, h, &mut hout);
         if d.layers >= 2 {
             for row in all.chunks_exact_mut(g8) {
                 row[..g4].copy_from_slice(self.block(self.l.b2[0], g4));
@@ -918,45 +946,65 @@ impl Net<'_> {
                     2 * h,
                     &mut all[dir * g4..],
                     g8,
-                    m,
+                    total,
                 );
             }
-            bilstm(lv, &mut all, [&self.pk.wrec2[0], &self.pk.wrec2[1]], m, h, &mut hout);
+            bilstm(
+                lv,
+                &mut all,
+                [&self.pk.wrec2[0], &self.pk.wrec2[1]],
+                &spans,
+                h,
+                &mut hout,
+            );
         }
         // MLPs: ReLU on the arc parts (the label parts are summed per pair first).
-        let mut z = vec![0f32; m * mo];
+        let mut z = vec![0f32; total * mo];
         for row in z.chunks_exact_mut(mo) {
             row.copy_from_slice(self.block(self.l.bm, mo));
         }
-        simd::gemm(lv, &self.pk.m, mo, 2 * h, &hout, 2 * h, &mut z, mo, m);
+        simd::gemm(lv, &self.pk.m, mo, 2 * h, &hout, 2 * h, &mut z, mo, total);
         for row in z.chunks_exact_mut(mo) {
             for v in &mut row[..2 * arc] {
                 *v = if *v > 0.0 { *v } else { 0.0 };
             }
         }
-        // Arc scores: q_i = Wq·dep_i + uq, then s[i][j] = q_i·head_j, the heads packed as a
-        // matrix.
-        let mut q = vec![0f32; m * arc];
-        for row in q.chunks_exact_mut(arc).skip(1) {
+        // Arc scores: q_i = Wq·dep_i + uq (the roots' rows unused), then s[i][j] = q_i·head_j,
+        // the heads of a sentence packed as a matrix.
+        let mut q = vec![0f32; total * arc];
+        for row in q.chunks_exact_mut(arc) {
             row.copy_from_slice(self.block(self.l.uq, arc));
         }
-        simd::gemm(lv, &self.pk.wq, arc, arc, &z[mo..], mo, &mut q[arc..], arc, m - 1);
-        let mut heads = vec![0f32; m.div_ceil(PANEL) * PANEL * arc];
-        for j in 0..m {
-            let panel = &mut heads[(j / PANEL) * PANEL * arc..];
-            for (kk, &v) in z[j * mo + arc..j * mo + 2 * arc].iter().enumerate() {
-                panel[kk * PANEL + j % PANEL] = v;
-            }
-        }
-        let mut s = vec![0f32; m * m];
-        simd::gemm(lv, &heads, m, arc, &q[arc..], arc, &mut s[m..], m, m - 1);
-        s[..m].iter_mut().for_each(|v| *v = f32::NEG_INFINITY);
-        for i in 1..m {
-            s[i * m + i] = f32::NEG_INFINITY;
-            log_softmax(&mut s[i * m..(i + 1) * m]);
-        }
-        cache.z = z;
-        cache.arc = s;
+        simd::gemm(lv, &self.pk.wq, arc, arc, &z, mo, &mut q, arc, total);
+        spans
+            .iter()
+            .map(|&(start, m)| {
+                let z = &z[start * mo..(start + m) * mo];
+                let q = &q[start * arc..(start + m) * arc];
+                let mut heads = vec![0f32; m.div_ceil(PANEL) * PANEL * arc];
+                for j in 0..m {
+                    let panel = &mut heads[(j / PANEL) * PANEL * arc..];
+                    for (kk, &v) in z[j * mo + arc..j * mo + 2 * arc].iter().enumerate() {
+                        panel[kk * PANEL + j % PANEL] = v;
+                    }
+                }
+                let mut s = vec![0f32; m * m];
+                if m > 1 {
+                    simd::gemm(lv, &heads, m, arc, &q[arc..], arc, &mut s[m..], m, m - 1);
+                }
+                s[..m].iter_mut().for_each(|v| *v = f32::NEG_INFINITY);
+                for i in 1..m {
+                    s[i * m + i] = f32::NEG_INFINITY;
+                    log_softmax(&mut s[i * m..(i + 1) * m]);
+                }
+                Cache {
+                    m,
+                    z: z.to_vec(),
+                    arc: s,
+                    ..Cache::default()
+                }
+            })
+            .collect()
     }
 
     /// [`Net::decode`] after [`Net::infer`]: the label scores of all dependents at once.
@@ -1604,25 +1652,32 @@ impl NeuralParser {
 
     /// Parses a tagged sentence: (head, label id) per word, head 0 = root, exactly one root.
     pub fn parse(&self, words: &[&str], tags: &[usize]) -> Vec<(usize, usize)> {
-        if words.is_empty() {
-            return Vec::new();
-        }
-        self.parse_with(words, tags, Level::best())
+        self.parse_batch(&[(words, tags)]).pop().unwrap_or_default()
     }
 
-    /// [`NeuralParser::parse`] with the kernels of `lv`.
-    fn parse_with(&self, words: &[&str], tags: &[usize], lv: Level) -> Vec<(usize, usize)> {
-        if words.is_empty() {
-            return Vec::new();
-        }
+    /// [`NeuralParser::parse`] on several sentences (words and tags) at once: the same trees,
+    /// faster (each weight read serves several sentences).
+    pub fn parse_batch(&self, sents: &[(&[&str], &[usize])]) -> Vec<Vec<(usize, usize)>> {
+        self.parse_with(sents, Level::best())
+    }
+
+    /// [`NeuralParser::parse_batch`] with the kernels of `lv`.
+    fn parse_with(&self, sents: &[(&[&str], &[usize])], lv: Level) -> Vec<Vec<(usize, usize)>> {
         if self.pre.word.is_empty() {
-            return self.parse_reference(words, tags);
+            return sents.iter().map(|(w, t)| self.parse_reference(w, t)).collect();
         }
-        let toks = self.features(words, tags);
+        // Longest first, in groups of similar length (they run in step through the LSTMs).
+        let mut order: Vec<usize> = (0..sents.len()).filter(|&i| !sents[i].0.is_empty()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sents[i].0.len()));
+        let mut out = vec![Vec::new(); sents.len()];
         let net = self.net();
-        let mut cache = Cache::default();
-        net.infer(&toks, &self.pre, lv, &mut cache);
-        net.decode_fast(&cache, self.root_label, lv)
+        for group in order.chunks(GROUP) {
+            let toks: Vec<Vec<Tok>> = group.iter().map(|&i| self.features(sents[i].0, sents[i].1)).collect();
+            for (&i, cache) in group.iter().zip(net.infer(&toks, &self.pre, lv)) {
+                out[i] = net.decode_fast(&cache, self.root_label, lv);
+            }
+        }
+        out
     }
 
     /// [`NeuralParser::parse`] with the training forward pass (plain kernels), which picks the
@@ -2105,8 +2160,7 @@ mod tests {
         // So do the SIMD kernels, bit for bit the same on every path.
         let mut first: Option<Vec<u32>> = None;
         for lv in Level::all() {
-            let mut simd = Cache::default();
-            p.net().infer(&toks, &p.pre, lv, &mut simd);
+            let simd = p.net().infer(std::slice::from_ref(&toks), &p.pre, lv).remove(0);
             for (a, b) in slow.arc.iter().zip(&simd.arc) {
                 assert!(a == b || (a - b).abs() < 1e-4, "{a} vs {b}");
             }
@@ -2120,8 +2174,9 @@ mod tests {
         assert!(out.iter().all(|&(h, l)| (h == 0) == (l == p.root_label)));
     }
 
-    /// The shipped model: the SIMD kernels give the same scores on every path (bit for bit) and
-    /// the same trees as the training forward pass.
+    /// The shipped model: the SIMD kernels give the same scores on every path (bit for bit),
+    /// whether a sentence runs alone or with others, and the same trees as the training forward
+    /// pass.
     #[test]
     fn simd_inference_is_the_same_on_every_path() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt-neural.model");
@@ -2129,28 +2184,37 @@ mod tests {
         let super::super::AnyParser::Neural(p) = &model.parser else {
             panic!("a neural model");
         };
-        let sentences = [
+        let texts = [
             "Peskov denied that Moscow had sent a response to the letter , which arrived on Monday .",
             "The minister said it would not happen again .",
             "Hello",
+            "",
+            "\" We will not accept this , \" she told reporters in Brussels after the talks , which lasted \
+             six hours , ended without an agreement on the budget or on the timetable for the next round .",
         ];
-        for text in sentences {
-            let words: Vec<&str> = text.split(' ').collect();
-            let tags: Vec<usize> = model.tagger.tag_ids(&words).0;
-            let toks = p.features(&words, &tags);
-            let mut first: Option<Vec<u32>> = None;
-            for lv in Level::all() {
-                let mut cache = Cache::default();
-                p.net().infer(&toks, &p.pre, lv, &mut cache);
-                let mut bits: Vec<u32> = cache.arc.iter().map(|v| v.to_bits()).collect();
-                bits.extend(cache.z.iter().map(|v| v.to_bits()));
-                assert_eq!(*first.get_or_insert_with(|| bits.clone()), bits, "{lv:?}");
+        let words: Vec<Vec<&str>> = texts
+            .iter()
+            .map(|t| t.split(' ').filter(|w| !w.is_empty()).collect())
+            .collect();
+        let tags: Vec<Vec<usize>> = words.iter().map(|w| model.tagger.tag_ids(w).0).collect();
+        let sents: Vec<(&[&str], &[usize])> = words.iter().zip(&tags).map(|(w, t)| (&w[..], &t[..])).collect();
+        let toks: Vec<Vec<Tok>> = sents.iter().map(|(w, t)| p.features(w, t)).collect();
+        let bits = |c: &Cache| -> Vec<u32> { c.arc.iter().chain(&c.z).map(|v| v.to_bits()).collect() };
+        let want: Vec<Vec<(usize, usize)>> = sents.iter().map(|(w, t)| p.parse_reference(w, t)).collect();
+        let mut first: Option<Vec<Vec<u32>>> = None;
+        for lv in Level::all() {
+            let together: Vec<Vec<u32>> = p.net().infer(&toks, &p.pre, lv).iter().map(bits).collect();
+            for (one, t) in together.iter().zip(&toks) {
                 assert_eq!(
-                    p.parse_with(&words, &tags, lv),
-                    p.parse_reference(&words, &tags),
-                    "{text}"
+                    &bits(&p.net().infer(std::slice::from_ref(t), &p.pre, lv)[0]),
+                    one,
+                    "{lv:?}"
                 );
             }
+            assert_eq!(*first.get_or_insert_with(|| together.clone()), together, "{lv:?}");
+            assert_eq!(p.parse_with(&sents, lv), want, "{lv:?}");
         }
+        assert_eq!(p.parse_batch(&sents[..1]), want[..1]);
+        assert_eq!(p.parse(sents[1].0, sents[1].1), want[1]);
     }
 }

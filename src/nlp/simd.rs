@@ -90,23 +90,34 @@ pub(super) fn gemm(
         while p < np {
             let g = if p + group <= np { group } else { 1 };
             let rows = (n - p * PANEL).min(g * PANEL);
-            let mut acc = [0f32; 4 * PANEL];
-            acc[..rows].copy_from_slice(&y[p * PANEL..p * PANEL + rows]);
             let w = &wp[p * PANEL * k..(p + g) * PANEL * k];
+            let mut tmp = [0f32; 4 * PANEL];
+            // Full panels in place, a partial one through `tmp` (padded with zeros).
+            let full = rows == g * PANEL;
+            if !full {
+                tmp[..rows].copy_from_slice(&y[p * PANEL..p * PANEL + rows]);
+            }
+            let acc = if full {
+                &mut y[p * PANEL..(p + g) * PANEL]
+            } else {
+                &mut tmp[..]
+            };
             match (lv.0, g) {
                 #[cfg(target_arch = "x86_64")]
                 (Kind::Avx512, 4) => {
                     // SAFETY: the level exists, so the CPU has AVX-512F.
-                    unsafe { x86::panels_avx512::<4>(w, k, x, &mut acc) }
+                    unsafe { x86::panels_avx512::<4>(w, k, x, acc) }
                 }
                 #[cfg(target_arch = "x86_64")]
                 (Kind::Avx2, 2) => {
                     // SAFETY: the level exists, so the CPU has AVX2 and FMA.
-                    unsafe { x86::panels_avx2::<2>(w, k, x, &mut acc) }
+                    unsafe { x86::panels_avx2::<2>(w, k, x, acc) }
                 }
-                _ => tile(lv, w, k, x, xs, &mut acc, 1),
+                _ => tile(lv, w, k, x, xs, acc, PANEL, 1),
             }
-            y[p * PANEL..p * PANEL + rows].copy_from_slice(&acc[..rows]);
+            if !full {
+                y[p * PANEL..p * PANEL + rows].copy_from_slice(&tmp[..rows]);
+            }
             p += g;
         }
         return;
@@ -119,7 +130,7 @@ pub(super) fn gemm(
         Kind::Avx512 => 8,
     };
     // Panel by panel (it stays in L1 while it meets every token), tokens in blocks.
-    let mut acc = [0f32; 8 * PANEL];
+    let mut tmp = [0f32; 8 * PANEL];
     for p in 0..np {
         let w = &wp[p * PANEL * k..(p + 1) * PANEL * k];
         let rows = (n - p * PANEL).min(PANEL);
@@ -130,36 +141,44 @@ pub(super) fn gemm(
                 // 7 = 4 + 2 + 1 and so on.
                 tb = 1 << tb.ilog2();
             }
-            for (j, a) in acc.chunks_exact_mut(PANEL).take(tb).enumerate() {
-                let yo = (t + j) * ys + p * PANEL;
-                a[..rows].copy_from_slice(&y[yo..yo + rows]);
-                a[rows..].iter_mut().for_each(|v| *v = 0.0);
-            }
-            tile(lv, w, k, &x[t * xs..], xs, &mut acc, tb);
-            for (j, a) in acc.chunks_exact(PANEL).take(tb).enumerate() {
-                let yo = (t + j) * ys + p * PANEL;
-                y[yo..yo + rows].copy_from_slice(&a[..rows]);
+            let x = &x[t * xs..];
+            if rows == PANEL {
+                // In place: rows t.. of y at stride ys.
+                tile(lv, w, k, x, xs, &mut y[t * ys + p * PANEL..], ys, tb);
+            } else {
+                // The partial last panel through `tmp`, padded with zeros.
+                for (j, a) in tmp.chunks_exact_mut(PANEL).take(tb).enumerate() {
+                    let yo = (t + j) * ys + p * PANEL;
+                    a[..rows].copy_from_slice(&y[yo..yo + rows]);
+                    a[rows..].iter_mut().for_each(|v| *v = 0.0);
+                }
+                tile(lv, w, k, x, xs, &mut tmp, PANEL, tb);
+                for (j, a) in tmp.chunks_exact(PANEL).take(tb).enumerate() {
+                    let yo = (t + j) * ys + p * PANEL;
+                    y[yo..yo + rows].copy_from_slice(&a[..rows]);
+                }
             }
             t += tb;
         }
     }
 }
 
-/// One panel `w` (`PANEL × k`) times `tb` tokens (`x` rows at stride `xs`), into `acc` (`tb`
-/// groups of [`PANEL`] outputs).
-fn tile(lv: Level, w: &[f32], k: usize, x: &[f32], xs: usize, acc: &mut [f32], tb: usize) {
-    assert!(w.len() >= PANEL * k && x.len() >= (tb - 1) * xs + k && acc.len() >= tb * PANEL);
+/// One panel `w` (`PANEL × k`) times `tb` tokens (`x` rows at stride `xs`), into `tb` groups of
+/// [`PANEL`] outputs at stride `ys` in `acc`.
+#[allow(clippy::too_many_arguments)]
+fn tile(lv: Level, w: &[f32], k: usize, x: &[f32], xs: usize, acc: &mut [f32], ys: usize, tb: usize) {
+    assert!(w.len() >= PANEL * k && x.len() >= (tb - 1) * xs + k && acc.len() >= (tb - 1) * ys + PANEL);
     match lv.0 {
         #[cfg(target_arch = "x86_64")]
         Kind::Avx512 => {
             // SAFETY (each arm): the level exists, so the CPU has AVX-512F.
             match tb {
-                8 => unsafe { x86::tile_avx512::<8>(w, k, x, xs, acc) },
-                4 => unsafe { x86::tile_avx512::<4>(w, k, x, xs, acc) },
-                2 => unsafe { x86::tile_avx512::<2>(w, k, x, xs, acc) },
+                8 => unsafe { x86::tile_avx512::<8>(w, k, x, xs, acc, ys) },
+                4 => unsafe { x86::tile_avx512::<4>(w, k, x, xs, acc, ys) },
+                2 => unsafe { x86::tile_avx512::<2>(w, k, x, xs, acc, ys) },
                 _ => {
                     for j in 0..tb {
-                        unsafe { x86::tile_avx512::<1>(w, k, &x[j * xs..], xs, &mut acc[j * PANEL..]) }
+                        unsafe { x86::tile_avx512::<1>(w, k, &x[j * xs..], xs, &mut acc[j * ys..], ys) }
                     }
                 }
             }
@@ -168,17 +187,17 @@ fn tile(lv: Level, w: &[f32], k: usize, x: &[f32], xs: usize, acc: &mut [f32], t
         Kind::Avx2 => {
             // SAFETY (each arm): the level exists, so the CPU has AVX2 and FMA.
             match tb {
-                2 => unsafe { x86::tile_avx2::<2>(w, k, x, xs, acc) },
+                2 => unsafe { x86::tile_avx2::<2>(w, k, x, xs, acc, ys) },
                 _ => {
                     for j in 0..tb {
-                        unsafe { x86::tile_avx2::<1>(w, k, &x[j * xs..], xs, &mut acc[j * PANEL..]) }
+                        unsafe { x86::tile_avx2::<1>(w, k, &x[j * xs..], xs, &mut acc[j * ys..], ys) }
                     }
                 }
             }
         }
         Kind::Scalar => {
             for j in 0..tb {
-                let a: &mut [f32; PANEL] = (&mut acc[j * PANEL..(j + 1) * PANEL]).try_into().expect("a panel");
+                let a: &mut [f32; PANEL] = (&mut acc[j * ys..j * ys + PANEL]).try_into().expect("a panel");
                 for (&xv, wc) in x[j * xs..j * xs + k].iter().zip(w.chunks_exact(PANEL)) {
                     for (a, &wv) in a.iter_mut().zip(wc) {
                         *a = xv.mul_add(wv, *a);
@@ -261,15 +280,15 @@ mod x86 {
 
     /// [`super::tile`] for `T` tokens: `2T` accumulators of 16 lanes.
     #[target_feature(enable = "avx512f")]
-    pub(super) fn tile_avx512<const T: usize>(w: &[f32], k: usize, x: &[f32], xs: usize, acc: &mut [f32]) {
-        assert!(w.len() >= PANEL * k && x.len() >= (T - 1) * xs + k && acc.len() >= T * PANEL);
+    pub(super) fn tile_avx512<const T: usize>(w: &[f32], k: usize, x: &[f32], xs: usize, acc: &mut [f32], ys: usize) {
+        assert!(w.len() >= PANEL * k && x.len() >= (T - 1) * xs + k && acc.len() >= (T - 1) * ys + PANEL);
         let (wp, xp, ap) = (w.as_ptr(), x.as_ptr(), acc.as_mut_ptr());
         let mut a = [[_mm512_setzero_ps(); 2]; T];
         for (t, at) in a.iter_mut().enumerate() {
-            // SAFETY: acc holds T panels (asserted).
+            // SAFETY: acc holds T panels at stride ys (asserted).
             unsafe {
-                at[0] = _mm512_loadu_ps(ap.add(t * PANEL));
-                at[1] = _mm512_loadu_ps(ap.add(t * PANEL + 16));
+                at[0] = _mm512_loadu_ps(ap.add(t * ys));
+                at[1] = _mm512_loadu_ps(ap.add(t * ys + 16));
             }
         }
         for kk in 0..k {
@@ -290,8 +309,8 @@ mod x86 {
         for (t, at) in a.iter().enumerate() {
             // SAFETY: as for the loads.
             unsafe {
-                _mm512_storeu_ps(ap.add(t * PANEL), at[0]);
-                _mm512_storeu_ps(ap.add(t * PANEL + 16), at[1]);
+                _mm512_storeu_ps(ap.add(t * ys), at[0]);
+                _mm512_storeu_ps(ap.add(t * ys + 16), at[1]);
             }
         }
     }
@@ -332,14 +351,14 @@ mod x86 {
 
     /// [`super::tile`] for `T` tokens: `4T` accumulators of 8 lanes.
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn tile_avx2<const T: usize>(w: &[f32], k: usize, x: &[f32], xs: usize, acc: &mut [f32]) {
-        assert!(w.len() >= PANEL * k && x.len() >= (T - 1) * xs + k && acc.len() >= T * PANEL);
+    pub(super) fn tile_avx2<const T: usize>(w: &[f32], k: usize, x: &[f32], xs: usize, acc: &mut [f32], ys: usize) {
+        assert!(w.len() >= PANEL * k && x.len() >= (T - 1) * xs + k && acc.len() >= (T - 1) * ys + PANEL);
         let (wp, xp, ap) = (w.as_ptr(), x.as_ptr(), acc.as_mut_ptr());
         let mut a = [[_mm256_setzero_ps(); 4]; T];
         for (t, at) in a.iter_mut().enumerate() {
             for (i, v) in at.iter_mut().enumerate() {
-                // SAFETY: acc holds T panels (asserted).
-                *v = unsafe { _mm256_loadu_ps(ap.add(t * PANEL + 8 * i)) };
+                // SAFETY: acc holds T panels at stride ys (asserted).
+                *v = unsafe { _mm256_loadu_ps(ap.add(t * ys + 8 * i)) };
             }
         }
         for kk in 0..k {
@@ -359,7 +378,7 @@ mod x86 {
         for (t, at) in a.iter().enumerate() {
             for (i, v) in at.iter().enumerate() {
                 // SAFETY: as for the loads.
-                unsafe { _mm256_storeu_ps(ap.add(t * PANEL + 8 * i), *v) };
+                unsafe { _mm256_storeu_ps(ap.add(t * ys + 8 * i), *v) };
             }
         }
     }
