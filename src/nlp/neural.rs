@@ -1401,7 +1401,23 @@ fn best_sum(x: &[f32], y: &[f32]) -> Option<(f32, usize)> {
     if mx == f32::NEG_INFINITY {
         return None;
     }
-    x.iter().zip(y).position(|(a, b)| a + b == mx).map(|i| (mx, i))
+    // The first sum equal to the maximum, eight at a time (a mask of equal lanes).
+    let (mut cx, mut cy) = (x.chunks_exact(8), y.chunks_exact(8));
+    for (c, (a, b)) in (&mut cx).zip(&mut cy).enumerate() {
+        let mut mask = 0u32;
+        for k in 0..8 {
+            mask |= u32::from(a[k] + b[k] == mx) << k;
+        }
+        if mask != 0 {
+            return Some((mx, 8 * c + mask.trailing_zeros() as usize));
+        }
+    }
+    let tail = n - cx.remainder().len();
+    cx.remainder()
+        .iter()
+        .zip(cy.remainder())
+        .position(|(a, b)| a + b == mx)
+        .map(|i| (mx, tail + i))
 }
 
 /// [`eisner`] (the same heads: the same sums, maxima and first maxima) with the tables also kept
