@@ -2,7 +2,7 @@
 //!
 //! Each stage is measured on its own input, prepared outside the timed closure, over the five
 //! bundled articles (about 15 KB of text). Figures are medians; divan prints them per stage.
-//! `CLAIMGRAPH_MODEL=FILE` times `tag` and `tag_and_parse` with another model file.
+//! `CLAIMGRAPH_MODEL=FILE` times `tag`, `tag_and_parse` and `tag_and_parse_batch` with another model file.
 
 use std::path::PathBuf;
 
