@@ -2,7 +2,7 @@
 //!
 //! Each stage is measured on its own input, prepared outside the timed closure, over the five
 //! bundled articles (about 15 KB of text). Figures are medians; divan prints them per stage.
-//! `CLAIMGRAPH_MODEL=FILE` times `tag` and `tag_and_parse` with another model file.
+//! `CLAIMGRAPH_MODEL=FILE` times `tag`, `tag_and_parse` and `tag_and_parse_batch` with another model file.
 
 use std::path::PathBuf;
 
@@ -83,6 +83,30 @@ fn tag_and_parse(bencher: divan::Bencher) {
                 model
                     .analyze(&words.iter().map(String::as_str).collect::<Vec<_>>())
                     .len()
+            })
+            .sum::<usize>()
+    });
+}
+
+/// As `tag_and_parse`, each article's sentences together (as the pipeline analyzes a document).
+#[divan::bench]
+fn tag_and_parse_batch(bencher: divan::Bencher) {
+    let model = model();
+    let (_, words) = sentence_words();
+    let docs: Vec<Vec<Vec<String>>> = documents()
+        .iter()
+        .map(|d| {
+            text::segment(&d.text)
+                .iter()
+                .map(|s| s.tokens.iter().map(|t| t.form.clone()).collect())
+                .collect()
+        })
+        .collect();
+    bencher.counter(divan::counter::ItemsCount::new(words)).bench(|| {
+        docs.iter()
+            .map(|d| {
+                let sentences: Vec<Vec<&str>> = d.iter().map(|s| s.iter().map(String::as_str).collect()).collect();
+                model.analyze_batch(&sentences).len()
             })
             .sum::<usize>()
     });

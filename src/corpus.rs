@@ -621,10 +621,10 @@ fn num<T: std::str::FromStr>(c: &Captures, i: usize) -> Option<T> {
 /// `Feb. 1 2022` or `1 February 2022` (also inside an RFC 2822 date) into `YYYY-MM-DD`.
 fn parse_date(s: &str) -> Option<String> {
     let s = s.trim();
-    if let Some(c) = ISO_DATE.captures(s) {
-        if let Some(d) = valid_date(num(&c, 1)?, num(&c, 2)?, num(&c, 3)?) {
-            return Some(fmt_date(d));
-        }
+    if let Some(c) = ISO_DATE.captures(s)
+        && let Some(d) = valid_date(num(&c, 1)?, num(&c, 2)?, num(&c, 3)?)
+    {
+        return Some(fmt_date(d));
     }
     all_full_dates(s).into_iter().next().map(fmt_date)
 }
@@ -868,24 +868,24 @@ fn place_ok(place: &str) -> bool {
 fn dateline(p: &str) -> Option<Dateline> {
     let p = p.trim_start();
     let with_date = |c: &Captures, d: &mut Dateline| {
-        if let (Some(m), Some(day)) = (c.name("month"), c.name("day")) {
-            if let (Some(m), Ok(day)) = (month_number(m.as_str()), day.as_str().parse()) {
-                d.month_day = Some((m, day));
-                d.year = c.name("year").and_then(|y| y.as_str().parse().ok());
-            }
+        if let (Some(m), Some(day)) = (c.name("month"), c.name("day"))
+            && let (Some(m), Ok(day)) = (month_number(m.as_str()), day.as_str().parse())
+        {
+            d.month_day = Some((m, day));
+            d.year = c.name("year").and_then(|y| y.as_str().parse().ok());
         }
     };
     for rx in [&*DATELINE_SLASH, &*DATELINE_PAREN] {
-        if let Some(c) = rx.captures(p) {
-            if place_ok(&c["place"]) {
-                let mut d = Dateline {
-                    place: Some(title_case_place(&c["place"])),
-                    outlet: Some(agency_name(&c["outlet"])),
-                    ..Dateline::default()
-                };
-                with_date(&c, &mut d);
-                return Some(d);
-            }
+        if let Some(c) = rx.captures(p)
+            && place_ok(&c["place"])
+        {
+            let mut d = Dateline {
+                place: Some(title_case_place(&c["place"])),
+                outlet: Some(agency_name(&c["outlet"])),
+                ..Dateline::default()
+            };
+            with_date(&c, &mut d);
+            return Some(d);
         }
     }
     if let Some(c) = OUTLET_ONLY.captures(p) {
@@ -894,13 +894,13 @@ fn dateline(p: &str) -> Option<Dateline> {
             ..Dateline::default()
         });
     }
-    if let Some(c) = DATELINE_DASH.captures(p) {
-        if place_ok(&c["place"]) {
-            return Some(Dateline {
-                place: Some(title_case_place(&c["place"])),
-                ..Dateline::default()
-            });
-        }
+    if let Some(c) = DATELINE_DASH.captures(p)
+        && place_ok(&c["place"])
+    {
+        return Some(Dateline {
+            place: Some(title_case_place(&c["place"])),
+            ..Dateline::default()
+        });
     }
     None
 }
@@ -918,13 +918,13 @@ fn finish(source: &str, file: &str, paras: Vec<String>, mut meta: Meta) -> Resul
         if COPYRIGHT.is_match(&p) && copyright_outlet.is_none() {
             copyright_outlet = copyright_owner(&p);
         }
-        if let Some(c) = PUBLISHED.captures(&p).filter(|c| is_date_only(&c[2])) {
-            if let Some(d) = parse_date(&c[2]) {
-                if published.is_none() || !c[1].to_ascii_lowercase().contains("updated") {
-                    published = Some(d);
-                }
-                continue;
+        if let Some(c) = PUBLISHED.captures(&p).filter(|c| is_date_only(&c[2]))
+            && let Some(d) = parse_date(&c[2])
+        {
+            if published.is_none() || !c[1].to_ascii_lowercase().contains("updated") {
+                published = Some(d);
             }
+            continue;
         }
         if is_boilerplate(&p) {
             continue;
@@ -1009,14 +1009,13 @@ fn finish(source: &str, file: &str, paras: Vec<String>, mut meta: Meta) -> Resul
 fn text_parts(s: &str) -> (Vec<String>, Meta) {
     let mut meta = Meta::default();
     let mut lines: Vec<String> = s.lines().map(|l| clean_line(&SKIP_LINK.replace_all(l, " "))).collect();
-    if let Some(first) = lines.iter_mut().find(|l| !l.is_empty()) {
-        if let Some(c) = HEADER.captures(first) {
-            if let Some(d) = parse_date(&c[1]) {
-                meta.date = Some(d);
-                meta.date_source = Some("header");
-                *first = first[c.get(0).map_or(0, |m| m.end())..].trim().to_string();
-            }
-        }
+    if let Some(first) = lines.iter_mut().find(|l| !l.is_empty())
+        && let Some(c) = HEADER.captures(first)
+        && let Some(d) = parse_date(&c[1])
+    {
+        meta.date = Some(d);
+        meta.date_source = Some("header");
+        *first = first[c.get(0).map_or(0, |m| m.end())..].trim().to_string();
     }
     let lens: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
     let wrapped = lens.iter().all(|&n| n <= 100) && lens.iter().filter(|&&n| n >= 50).count() >= 2;

@@ -16,10 +16,10 @@ pub fn expand_iri(text: &str, base: &str) -> String {
         return inner.to_owned();
     }
     for (prefix, namespace) in crate::rdf::Mapper::new(base).all_prefixes() {
-        if let Some(local) = text.strip_prefix(prefix.as_str()).and_then(|t| t.strip_prefix(':')) {
-            if !local.starts_with("//") {
-                return format!("{namespace}{local}");
-            }
+        if let Some(local) = text.strip_prefix(prefix.as_str()).and_then(|t| t.strip_prefix(':'))
+            && !local.starts_with("//")
+        {
+            return format!("{namespace}{local}");
         }
     }
     text.to_owned()

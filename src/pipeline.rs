@@ -41,15 +41,16 @@ pub fn analyze(document: Document) -> Analysis {
     let resolution = resolve::resolve_document(&document.text, &sentences, &mentions);
     // each sentence's tree and its open-IE relations, from one list of words
     let model = Model::active();
-    let (trees, relations): (Vec<_>, Vec<_>) = sentences
+    let words: Vec<Vec<&str>> = sentences
         .iter()
-        .map(|sentence| {
-            let words: Vec<&str> = sentence.tokens.iter().map(|t| t.form.as_str()).collect();
-            let tree = model.analyze(&words);
-            let relations = oie::relations(&words, &tree);
-            (tree, relations)
-        })
-        .unzip();
+        .map(|sentence| sentence.tokens.iter().map(|t| t.form.as_str()).collect())
+        .collect();
+    let trees = model.analyze_batch(&words);
+    let relations = words
+        .iter()
+        .zip(&trees)
+        .map(|(w, tree)| oie::relations(w, tree))
+        .collect();
     let extraction = extract::extract(
         &document.text,
         document.date.as_deref(),

@@ -360,12 +360,14 @@ impl Client {
                 }
             };
             let status = response.status().as_u16();
-            if status == 401 && !challenged && self.credentials.is_some() {
-                if let Some(challenge) = digest_challenge(&response) {
-                    self.set_scheme(Scheme::Digest(challenge));
-                    challenged = true;
-                    continue;
-                }
+            if status == 401
+                && !challenged
+                && self.credentials.is_some()
+                && let Some(challenge) = digest_challenge(&response)
+            {
+                self.set_scheme(Scheme::Digest(challenge));
+                challenged = true;
+                continue;
             }
             let text = response.body_mut().read_to_string().unwrap_or_default();
             if (200..300).contains(&status) {

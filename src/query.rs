@@ -155,10 +155,11 @@ pub fn short_term(term: &Term, base: &str) -> String {
 pub fn shorten_iri(iri: &str, base: &str) -> String {
     if let Some(local) = iri.strip_prefix(base) {
         // entity/dmitry-peskov → entity:dmitry-peskov when the rest has no further segment
-        if let Some((kind, rest)) = local.split_once('/') {
-            if !rest.contains('/') && !rest.contains('#') {
-                return format!("{kind}:{rest}");
-            }
+        if let Some((kind, rest)) = local.split_once('/')
+            && !rest.contains('/')
+            && !rest.contains('#')
+        {
+            return format!("{kind}:{rest}");
         }
         return format!("id:{local}");
     }

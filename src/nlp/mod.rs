@@ -23,6 +23,7 @@ mod eval;
 mod lemma;
 mod neural;
 mod parser;
+mod simd;
 mod tagger;
 mod util;
 
@@ -212,6 +213,28 @@ impl Model {
             }
             AnyParser::Neural(p) => p.parse(words, &tags),
         };
+        self.analysis(words, tags, arcs)
+    }
+
+    /// [`Model::analyze`] on each of several sentences (those of a document, say): the same
+    /// analyses; faster with the neural parser, which parses the sentences together.
+    pub fn analyze_batch<'w, S: AsRef<[&'w str]>>(&self, sentences: &[S]) -> Vec<Vec<Analysis>> {
+        let AnyParser::Neural(p) = &self.parser else {
+            return sentences.iter().map(|s| self.analyze(s.as_ref())).collect();
+        };
+        let tags: Vec<Vec<usize>> = sentences.iter().map(|s| self.tagger.tag_ids(s.as_ref()).0).collect();
+        let pairs: Vec<(&[&str], &[usize])> = sentences.iter().zip(&tags).map(|(s, t)| (s.as_ref(), &t[..])).collect();
+        let arcs = p.parse_batch(&pairs);
+        sentences
+            .iter()
+            .zip(tags)
+            .zip(arcs)
+            .map(|((s, t), a)| self.analysis(s.as_ref(), t, a))
+            .collect()
+    }
+
+    /// The analyses of `words` from their tags and (head, label) arcs.
+    fn analysis(&self, words: &[&str], tags: Vec<usize>, arcs: Vec<(usize, usize)>) -> Vec<Analysis> {
         let labels = self.parser.labels();
         words
             .iter()
@@ -804,6 +827,16 @@ mod tests {
         let arcs =
             |m: &Model| -> Vec<(usize, String)> { m.analyze(&w).into_iter().map(|a| (a.head, a.deprel)).collect() };
         assert_eq!(arcs(&model), arcs(Model::embedded()));
+        // Several sentences at once: the same analyses as one at a time, with either parser.
+        let more = [
+            w.clone(),
+            words("It was not clear whether the talks would resume ."),
+            vec![],
+        ];
+        for m in [&model, Model::embedded()] {
+            let one: Vec<Vec<Analysis>> = more.iter().map(|s| m.analyze(s)).collect();
+            assert_eq!(m.analyze_batch(&more), one);
+        }
     }
 
     #[test]

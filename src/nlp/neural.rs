@@ -8,6 +8,7 @@
 //! are summed in a fixed order, whatever the number of threads.
 
 use super::ModelError;
+use super::simd::{self, Level};
 use super::util::{IdMap, Reader, Rng, Writer, fnv, mix};
 
 /// Number of hashed affixes per word (suffixes of 1–4 characters, prefixes of 1–3).
@@ -16,6 +17,8 @@ const NAFF: usize = 7;
 const UNK: u32 = 0;
 /// Word id of the artificial root.
 const ROOT: u32 = 1;
+/// Sentences [`NeuralParser::parse_batch`] runs in step.
+const GROUP: usize = 16;
 /// Gradient chunks per minibatch (fixed, so results do not depend on the thread count).
 const CHUNKS: usize = 2;
 
@@ -294,11 +297,11 @@ fn axpy(y: &mut [f32], a: f32, x: &[f32]) {
 }
 
 /// Rows per panel of a packed matrix.
-const PANEL: usize = 32;
+const PANEL: usize = simd::PANEL;
 
 /// Packs a `rows × k` row-major matrix into panels of [`PANEL`] rows, each stored column by
 /// column (`k` groups of `PANEL` values), the last panel padded with zeros.
-fn pack(w: &[f32], rows: usize, k: usize) -> Vec<f32> {
+pub(super) fn pack(w: &[f32], rows: usize, k: usize) -> Vec<f32> {
     let np = rows.div_ceil(PANEL);
     let mut out = vec![0f32; np * PANEL * k];
     for r in 0..rows {
@@ -407,7 +410,7 @@ fn linear_back(
 
 /// exp(x) to about 2e-7 relative error, vectorizable (round by the 1.5·2²³ trick).
 #[inline(always)]
-fn fexp(x: f32) -> f32 {
+pub(super) fn fexp(x: f32) -> f32 {
     let x = x.clamp(-87.0, 87.0);
     let t = x * std::f32::consts::LOG2_E;
     let r = (t + 12_582_912.0) - 12_582_912.0;
@@ -418,12 +421,12 @@ fn fexp(x: f32) -> f32 {
 }
 
 #[inline(always)]
-fn sigmoid(x: f32) -> f32 {
+pub(super) fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + fexp(-x))
 }
 
 #[inline(always)]
-fn ftanh(x: f32) -> f32 {
+pub(super) fn ftanh(x: f32) -> f32 {
     1.0 - 2.0 / (fexp(2.0 * x) + 1.0)
 }
 
@@ -519,6 +522,47 @@ fn run_dir(mut pre: Vec<f32>, wrec: &[f32], m: usize, h: usize, dir: usize) -> [
         cs[t * h..(t + 1) * h].copy_from_slice(&cnew);
     }
     [pre, cs, tcs, hs]
+}
+
+/// Both directions of an LSTM layer at inference, over several sentences stepped together (so
+/// that each recurrent weight read serves every sentence still running): the sentences are the
+/// token ranges `spans` (start, length) of `gates`, which holds each token's input
+/// pre-activations (the forward direction's `4h`, then the backward one's) and is overwritten;
+/// the outputs go to `out` (`2h` per token, forward then backward).
+fn bilstm(lv: Level, gates: &mut [f32], wrec: [&[f32]; 2], spans: &[(usize, usize)], h: usize, out: &mut [f32]) {
+    let (g4, n) = (4 * h, spans.len());
+    let steps = spans.iter().map(|s| s.1).max().unwrap_or(0);
+    // Per direction and sentence: cell and output.
+    let mut c = vec![0f32; 2 * n * h];
+    let mut hp = vec![0f32; 2 * n * h];
+    // The running sentences' previous outputs and gate rows, gathered.
+    let mut xg = vec![0f32; n * h];
+    let mut yg = vec![0f32; n * g4];
+    let mut run = Vec::with_capacity(n);
+    for step in 0..steps {
+        for dir in 0..2 {
+            run.clear();
+            for (i, &(start, len)) in spans.iter().enumerate() {
+                if step < len {
+                    let t = start + if dir == 0 { step } else { len - 1 - step };
+                    run.push((i, t));
+                }
+            }
+            for (j, &(i, t)) in run.iter().enumerate() {
+                yg[j * g4..(j + 1) * g4].copy_from_slice(&gates[(2 * t + dir) * g4..(2 * t + dir + 1) * g4]);
+                let o = (dir * n + i) * h;
+                xg[j * h..(j + 1) * h].copy_from_slice(&hp[o..o + h]);
+            }
+            if step > 0 {
+                simd::gemm(lv, wrec[dir], g4, h, &xg, h, &mut yg, g4, run.len());
+            }
+            for (j, &(i, t)) in run.iter().enumerate() {
+                let o = (dir * n + i) * h;
+                simd::lstm_cell(lv, &mut yg[j * g4..(j + 1) * g4], &mut c[o..o + h], &mut hp[o..o + h]);
+                out[(2 * t + dir) * h..(2 * t + dir + 1) * h].copy_from_slice(&hp[o..o + h]);
+            }
+        }
+    }
 }
 
 /// Backpropagation through one direction of an LSTM layer: `dhout` is `m × 2h` (this
@@ -847,6 +891,153 @@ impl Net<'_> {
         }
         cache.q = q;
         cache.arc = s;
+    }
+
+    /// Inference forward pass (no dropout) over several sentences at once, with the first-layer
+    /// tables `pre` and the SIMD kernels of `lv`: for each sentence, a cache with `m`, `z` and
+    /// `arc` filled, what [`Net::decode_fast`] reads. It computes what [`Net::forward`] does, up
+    /// to rounding (fused multiply-adds in fixed chains); its numbers are the same on every
+    /// machine and whatever the sentences it is given with.
+    fn infer(&self, sents: &[Vec<Tok>], pre: &Pre, lv: Level) -> Vec<Cache> {
+        let d = self.d;
+        let (h, g4, mo, arc) = (d.h, 4 * d.h, d.mo(), d.arc);
+        let g8 = 2 * g4;
+        let mut spans = Vec::with_capacity(sents.len());
+        let mut total = 0;
+        for s in sents {
+            spans.push((total, s.len()));
+            total += s.len();
+        }
+        // First layer: the looked-up word, tag (with the biases) and shape terms, plus the
+        // projection of the summed affix embeddings.
+        let mut all = vec![0f32; total * g8];
+        let mut aff = vec![0f32; total * d.ad];
+        for (t, tok) in sents.iter().flatten().enumerate() {
+            let row = &mut all[t * g8..(t + 1) * g8];
+            let (w, tg, sh) = (tok.word as usize, tok.tag as usize, tok.shape as usize);
+            let (pw, pt, ps) = (
+                &pre.word[w * g8..(w + 1) * g8],
+                &pre.tag[tg * g8..(tg + 1) * g8],
+                &pre.shape[sh * g8..(sh + 1) * g8],
+            );
+            for (((r, a), b), c) in row.iter_mut().zip(pw).zip(pt).zip(ps) {
+                *r = a + b + c;
+            }
+            let a = &mut aff[t * d.ad..(t + 1) * d.ad];
+            for &f in &tok.aff {
+                axpy(a, 1.0, self.block(self.l.ea + f as usize * d.ad, d.ad));
+            }
+        }
+        simd::gemm(lv, &pre.aff, g8, d.ad, &aff, d.ad, &mut all, g8, total);
+        let mut hout = vec![0f32; total * 2 * h];
+        bilstm(lv, &mut all, [&self.pk.wrec[0], &self.pk.wrec[1]], &spans, h, &mut hout);
+        if d.layers >= 2 {
+            for row in all.chunks_exact_mut(g8) {
+                row[..g4].copy_from_slice(self.block(self.l.b2[0], g4));
+                row[g4..].copy_from_slice(self.block(self.l.b2[1], g4));
+            }
+            for dir in 0..2 {
+                simd::gemm(
+                    lv,
+                    &self.pk.win2[dir],
+                    g4,
+                    2 * h,
+                    &hout,
+                    2 * h,
+                    &mut all[dir * g4..],
+                    g8,
+                    total,
+                );
+            }
+            bilstm(
+                lv,
+                &mut all,
+                [&self.pk.wrec2[0], &self.pk.wrec2[1]],
+                &spans,
+                h,
+                &mut hout,
+            );
+        }
+        // MLPs: ReLU on the arc parts (the label parts are summed per pair first).
+        let mut z = vec![0f32; total * mo];
+        for row in z.chunks_exact_mut(mo) {
+            row.copy_from_slice(self.block(self.l.bm, mo));
+        }
+        simd::gemm(lv, &self.pk.m, mo, 2 * h, &hout, 2 * h, &mut z, mo, total);
+        for row in z.chunks_exact_mut(mo) {
+            for v in &mut row[..2 * arc] {
+                *v = if *v > 0.0 { *v } else { 0.0 };
+            }
+        }
+        // Arc scores: q_i = Wq·dep_i + uq (the roots' rows unused), then s[i][j] = q_i·head_j,
+        // the heads of a sentence packed as a matrix.
+        let mut q = vec![0f32; total * arc];
+        for row in q.chunks_exact_mut(arc) {
+            row.copy_from_slice(self.block(self.l.uq, arc));
+        }
+        simd::gemm(lv, &self.pk.wq, arc, arc, &z, mo, &mut q, arc, total);
+        spans
+            .iter()
+            .map(|&(start, m)| {
+                let z = &z[start * mo..(start + m) * mo];
+                let q = &q[start * arc..(start + m) * arc];
+                let mut heads = vec![0f32; m.div_ceil(PANEL) * PANEL * arc];
+                for j in 0..m {
+                    let panel = &mut heads[(j / PANEL) * PANEL * arc..];
+                    for (kk, &v) in z[j * mo + arc..j * mo + 2 * arc].iter().enumerate() {
+                        panel[kk * PANEL + j % PANEL] = v;
+                    }
+                }
+                let mut s = vec![0f32; m * m];
+                if m > 1 {
+                    simd::gemm(lv, &heads, m, arc, &q[arc..], arc, &mut s[m..], m, m - 1);
+                }
+                s[..m].iter_mut().for_each(|v| *v = f32::NEG_INFINITY);
+                for i in 1..m {
+                    s[i * m + i] = f32::NEG_INFINITY;
+                    log_softmax(&mut s[i * m..(i + 1) * m]);
+                }
+                Cache {
+                    m,
+                    z: z.to_vec(),
+                    arc: s,
+                    ..Cache::default()
+                }
+            })
+            .collect()
+    }
+
+    /// [`Net::decode`] after [`Net::infer`]: the label scores of all dependents at once.
+    fn decode_fast(&self, cache: &Cache, root_label: usize, lv: Level) -> Vec<(usize, usize)> {
+        let d = &self.d;
+        let (m, mo, lab, nl) = (cache.m, d.mo(), d.lab, d.nlabels);
+        let heads = eisner_fast(m, &cache.arc);
+        let deps: Vec<usize> = (1..m).filter(|&i| heads[i] != 0).collect();
+        let (off_d, off_h) = (2 * d.arc, 2 * d.arc + lab);
+        let mut hid = vec![0f32; deps.len() * lab];
+        for (row, &i) in hid.chunks_exact_mut(lab).zip(&deps) {
+            let (zd, zh) = (&cache.z[i * mo + off_d..], &cache.z[heads[i] * mo + off_h..]);
+            for ((v, a), b) in row.iter_mut().zip(zd).zip(zh) {
+                *v = (a + b).max(0.0);
+            }
+        }
+        let mut out = vec![0f32; deps.len() * nl];
+        for row in out.chunks_exact_mut(nl) {
+            row.copy_from_slice(self.block(self.l.bl, nl));
+        }
+        simd::gemm(lv, &self.pk.wl, nl, lab, &hid, lab, &mut out, nl, deps.len());
+        let mut labels = vec![root_label; m];
+        for (row, &i) in out.chunks_exact_mut(nl).zip(&deps) {
+            log_softmax(row);
+            let mut best = usize::MAX;
+            for (c, &v) in row.iter().enumerate() {
+                if c != root_label && (best == usize::MAX || v > row[best]) {
+                    best = c;
+                }
+            }
+            labels[i] = best;
+        }
+        (1..m).map(|i| (heads[i], labels[i])).collect()
     }
 
     /// Label scores (log-softmax) for dependent `i` attached to head `j`; fills `hid`.
@@ -1183,6 +1374,145 @@ fn eisner(m: usize, s: &[f32]) -> Vec<usize> {
     heads
 }
 
+/// The largest `x[i] + y[i]` and the first `i` that reaches it; `None` when every sum is -inf
+/// (the sums and the maximum are exact operations, so this is the strict `>` scan of [`eisner`]).
+#[inline]
+#[allow(clippy::needless_range_loop)]
+fn best_sum(x: &[f32], y: &[f32]) -> Option<(f32, usize)> {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &y[..n]);
+    let mut lanes = [f32::NEG_INFINITY; 8];
+    let (mut cx, mut cy) = (x.chunks_exact(8), y.chunks_exact(8));
+    for (a, b) in (&mut cx).zip(&mut cy) {
+        for k in 0..8 {
+            let v = a[k] + b[k];
+            lanes[k] = if v > lanes[k] { v } else { lanes[k] };
+        }
+    }
+    let mut mx = lanes
+        .iter()
+        .copied()
+        .fold(f32::NEG_INFINITY, |m, v| if v > m { v } else { m });
+    for (a, b) in cx.remainder().iter().zip(cy.remainder()) {
+        if a + b > mx {
+            mx = a + b;
+        }
+    }
+    if mx == f32::NEG_INFINITY {
+        return None;
+    }
+    // The first sum equal to the maximum, eight at a time (a mask of equal lanes).
+    let (mut cx, mut cy) = (x.chunks_exact(8), y.chunks_exact(8));
+    for (c, (a, b)) in (&mut cx).zip(&mut cy).enumerate() {
+        let mut mask = 0u32;
+        for k in 0..8 {
+            mask |= u32::from(a[k] + b[k] == mx) << k;
+        }
+        if mask != 0 {
+            return Some((mx, 8 * c + mask.trailing_zeros() as usize));
+        }
+    }
+    let tail = n - cx.remainder().len();
+    cx.remainder()
+        .iter()
+        .zip(cy.remainder())
+        .position(|(a, b)| a + b == mx)
+        .map(|i| (mx, tail + i))
+}
+
+/// [`eisner`] (the same heads: the same sums, maxima and first maxima) with the tables also kept
+/// transposed, so that every inner loop reads two rows.
+fn eisner_fast(m: usize, s: &[f32]) -> Vec<usize> {
+    let mut heads = vec![0usize; m];
+    if m <= 2 {
+        return heads;
+    }
+    let ninf = f32::NEG_INFINITY;
+    let idx = |a: usize, b: usize| a * m + b;
+    let mut cl = vec![ninf; m * m];
+    let mut clt = vec![ninf; m * m];
+    let mut cr = vec![ninf; m * m];
+    let mut crt = vec![ninf; m * m];
+    let mut il = vec![ninf; m * m];
+    let mut ilt = vec![ninf; m * m];
+    let mut ir = vec![ninf; m * m];
+    let mut bcl = vec![0u32; m * m];
+    let mut bcr = vec![0u32; m * m];
+    let mut bil = vec![0u32; m * m];
+    let mut bir = vec![0u32; m * m];
+    for a in 0..m {
+        cl[idx(a, a)] = 0.0;
+        clt[idx(a, a)] = 0.0;
+        cr[idx(a, a)] = 0.0;
+        crt[idx(a, a)] = 0.0;
+    }
+    for k in 1..m {
+        for a in 0..m - k {
+            let b = a + k;
+            // r in a..b: cr[a][r] + cl[r + 1][b]
+            let (best, arg) = match best_sum(&cr[idx(a, a)..idx(a, b)], &clt[idx(b, a + 1)..idx(b, b + 1)]) {
+                Some((v, i)) => (v, a + i),
+                None => (ninf, a),
+            };
+            if a > 0 {
+                il[idx(a, b)] = best + s[a * m + b];
+                ilt[idx(b, a)] = il[idx(a, b)];
+                bil[idx(a, b)] = arg as u32;
+            }
+            ir[idx(a, b)] = best + s[b * m + a];
+            bir[idx(a, b)] = arg as u32;
+            // r in a..b: cl[a][r] + il[r][b]
+            let (best, arg) = match best_sum(&cl[idx(a, a)..idx(a, b)], &ilt[idx(b, a)..idx(b, b)]) {
+                Some((v, i)) => (v, a + i),
+                None => (ninf, a),
+            };
+            cl[idx(a, b)] = best;
+            clt[idx(b, a)] = best;
+            bcl[idx(a, b)] = arg as u32;
+            // r in a + 1..=b: ir[a][r] + cr[r][b]
+            let (best, arg) = match best_sum(&ir[idx(a, a + 1)..idx(a, b + 1)], &crt[idx(b, a + 1)..idx(b, b + 1)]) {
+                Some((v, i)) => (v, a + 1 + i),
+                None => (ninf, b),
+            };
+            let v = if a == 0 && b < m - 1 { ninf } else { best };
+            cr[idx(a, b)] = v;
+            crt[idx(b, a)] = v;
+            bcr[idx(a, b)] = arg as u32;
+        }
+    }
+    let mut stack = vec![(1u8, 0usize, m - 1)];
+    while let Some((kind, a, b)) = stack.pop() {
+        if a == b {
+            continue;
+        }
+        match kind {
+            0 => {
+                let r = bcl[idx(a, b)] as usize;
+                stack.push((0, a, r));
+                stack.push((2, r, b));
+            }
+            1 => {
+                let r = bcr[idx(a, b)] as usize;
+                stack.push((3, a, r));
+                stack.push((1, r, b));
+            }
+            2 => {
+                heads[a] = b;
+                let r = bil[idx(a, b)] as usize;
+                stack.push((1, a, r));
+                stack.push((0, r + 1, b));
+            }
+            _ => {
+                heads[b] = a;
+                let r = bir[idx(a, b)] as usize;
+                stack.push((1, a, r));
+                stack.push((0, r + 1, b));
+            }
+        }
+    }
+    heads
+}
+
 // ---------------------------------------------------------------------------------------------
 // The parser.
 
@@ -1338,6 +1668,37 @@ impl NeuralParser {
 
     /// Parses a tagged sentence: (head, label id) per word, head 0 = root, exactly one root.
     pub fn parse(&self, words: &[&str], tags: &[usize]) -> Vec<(usize, usize)> {
+        self.parse_batch(&[(words, tags)]).pop().unwrap_or_default()
+    }
+
+    /// [`NeuralParser::parse`] on several sentences (words and tags) at once: the same trees,
+    /// faster (each weight read serves several sentences).
+    pub fn parse_batch(&self, sents: &[(&[&str], &[usize])]) -> Vec<Vec<(usize, usize)>> {
+        self.parse_with(sents, Level::best())
+    }
+
+    /// [`NeuralParser::parse_batch`] with the kernels of `lv`.
+    fn parse_with(&self, sents: &[(&[&str], &[usize])], lv: Level) -> Vec<Vec<(usize, usize)>> {
+        if self.pre.word.is_empty() {
+            return sents.iter().map(|(w, t)| self.parse_reference(w, t)).collect();
+        }
+        // Longest first, in groups of similar length (they run in step through the LSTMs).
+        let mut order: Vec<usize> = (0..sents.len()).filter(|&i| !sents[i].0.is_empty()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sents[i].0.len()));
+        let mut out = vec![Vec::new(); sents.len()];
+        let net = self.net();
+        for group in order.chunks(GROUP) {
+            let toks: Vec<Vec<Tok>> = group.iter().map(|&i| self.features(sents[i].0, sents[i].1)).collect();
+            for (&i, cache) in group.iter().zip(net.infer(&toks, &self.pre, lv)) {
+                out[i] = net.decode_fast(&cache, self.root_label, lv);
+            }
+        }
+        out
+    }
+
+    /// [`NeuralParser::parse`] with the training forward pass (plain kernels), which picks the
+    /// best pass in training: so training stays what it was when the SIMD kernels came.
+    fn parse_reference(&self, words: &[&str], tags: &[usize]) -> Vec<(usize, usize)> {
         if words.is_empty() {
             return Vec::new();
         }
@@ -1437,7 +1798,7 @@ impl NeuralParser {
     fn score(&self, sents: &[NeuralSentence]) -> (f64, f64) {
         let (mut n, mut u, mut l) = (0usize, 0usize, 0usize);
         for s in sents {
-            for (i, (h, lab)) in self.parse(&s.words, &s.tags).into_iter().enumerate() {
+            for (i, (h, lab)) in self.parse_reference(&s.words, &s.tags).into_iter().enumerate() {
                 n += 1;
                 if h == s.heads[i] {
                     u += 1;
@@ -1638,6 +1999,29 @@ mod tests {
         assert_eq!(h.iter().skip(1).filter(|&&x| x == 0).count(), 1);
     }
 
+    #[test]
+    fn fast_eisner_finds_the_same_heads() {
+        let mut rng = Rng::new(5);
+        for m in 1..40 {
+            for coarse in [false, true] {
+                let s: Vec<f32> = (0..m * m)
+                    .map(|_| {
+                        let v = rng.unit() as f32 * 8.0 - 4.0;
+                        // Coarse scores make ties; a few -inf entries too.
+                        if rng.unit() < 0.05 {
+                            f32::NEG_INFINITY
+                        } else if coarse {
+                            v.round()
+                        } else {
+                            v
+                        }
+                    })
+                    .collect();
+                assert_eq!(eisner_fast(m, &s), eisner(m, &s), "m={m} coarse={coarse}");
+            }
+        }
+    }
+
     fn tiny(layers: usize) -> (NeuralParser, Vec<Tok>, Vec<usize>, Vec<usize>) {
         let labels: Vec<String> = ["nsubj", "obj", "root"].iter().map(|s| s.to_string()).collect();
         let o = NeuralOptions {
@@ -1789,9 +2173,64 @@ mod tests {
         for (a, b) in slow.arc.iter().zip(&fast.arc) {
             assert!(a == b || (a - b).abs() < 1e-4, "{a} vs {b}");
         }
+        // So do the SIMD kernels, bit for bit the same on every path.
+        let mut first: Option<Vec<u32>> = None;
+        for lv in Level::all() {
+            let simd = p.net().infer(std::slice::from_ref(&toks), &p.pre, lv).remove(0);
+            for (a, b) in slow.arc.iter().zip(&simd.arc) {
+                assert!(a == b || (a - b).abs() < 1e-4, "{a} vs {b}");
+            }
+            let arc_bits: Vec<u32> = simd.arc.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(*first.get_or_insert_with(|| arc_bits.clone()), arc_bits, "{lv:?}");
+        }
         let out = p.parse(&["Dogs", "bark", "loudly", "."], &[0, 1, 2, 2]);
+        assert_eq!(out, p.parse_reference(&["Dogs", "bark", "loudly", "."], &[0, 1, 2, 2]));
         assert_eq!(out.len(), 4);
         assert_eq!(out.iter().filter(|(h, _)| *h == 0).count(), 1);
         assert!(out.iter().all(|&(h, l)| (h == 0) == (l == p.root_label)));
+    }
+
+    /// The shipped model: the SIMD kernels give the same scores on every path (bit for bit),
+    /// whether a sentence runs alone or with others, and the same trees as the training forward
+    /// pass.
+    #[test]
+    fn simd_inference_is_the_same_on_every_path() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt-neural.model");
+        let model = super::super::Model::from_file(std::path::Path::new(path)).expect("the shipped neural model");
+        let super::super::AnyParser::Neural(p) = &model.parser else {
+            panic!("a neural model");
+        };
+        let texts = [
+            "Peskov denied that Moscow had sent a response to the letter , which arrived on Monday .",
+            "The minister said it would not happen again .",
+            "Hello",
+            "",
+            "\" We will not accept this , \" she told reporters in Brussels after the talks , which lasted \
+             six hours , ended without an agreement on the budget or on the timetable for the next round .",
+        ];
+        let words: Vec<Vec<&str>> = texts
+            .iter()
+            .map(|t| t.split(' ').filter(|w| !w.is_empty()).collect())
+            .collect();
+        let tags: Vec<Vec<usize>> = words.iter().map(|w| model.tagger.tag_ids(w).0).collect();
+        let sents: Vec<(&[&str], &[usize])> = words.iter().zip(&tags).map(|(w, t)| (&w[..], &t[..])).collect();
+        let toks: Vec<Vec<Tok>> = sents.iter().map(|(w, t)| p.features(w, t)).collect();
+        let bits = |c: &Cache| -> Vec<u32> { c.arc.iter().chain(&c.z).map(|v| v.to_bits()).collect() };
+        let want: Vec<Vec<(usize, usize)>> = sents.iter().map(|(w, t)| p.parse_reference(w, t)).collect();
+        let mut first: Option<Vec<Vec<u32>>> = None;
+        for lv in Level::all() {
+            let together: Vec<Vec<u32>> = p.net().infer(&toks, &p.pre, lv).iter().map(bits).collect();
+            for (one, t) in together.iter().zip(&toks) {
+                assert_eq!(
+                    &bits(&p.net().infer(std::slice::from_ref(t), &p.pre, lv)[0]),
+                    one,
+                    "{lv:?}"
+                );
+            }
+            assert_eq!(*first.get_or_insert_with(|| together.clone()), together, "{lv:?}");
+            assert_eq!(p.parse_with(&sents, lv), want, "{lv:?}");
+        }
+        assert_eq!(p.parse_batch(&sents[..1]), want[..1]);
+        assert_eq!(p.parse(sents[1].0, sents[1].1), want[1]);
     }
 }
