@@ -6,6 +6,10 @@
 //! Everything is written out by hand: forward pass, backpropagation, Adam. Training is
 //! deterministic: fixed seeds, each minibatch split into a fixed number of chunks whose gradients
 //! are summed in a fixed order, whatever the number of threads.
+//!
+//! Inference ([`NeuralParser::parse`], [`NeuralParser::parse_batch`]) has its own forward pass
+//! on the run-time-dispatched kernels of `super::simd`, which give the same bits on every CPU;
+//! training and its choice of the best pass keep the plain kernels below.
 
 use super::ModelError;
 use super::simd::{self, Level};
