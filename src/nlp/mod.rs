@@ -419,7 +419,11 @@ pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelErr
         path: options.out_dir.display().to_string(),
         source,
     })?;
-    let name = if options.neural.is_some() { MODEL_FILE } else { PERCEPTRON_MODEL_FILE };
+    let name = if options.neural.is_some() {
+        MODEL_FILE
+    } else {
+        PERCEPTRON_MODEL_FILE
+    };
     let path = options.out_dir.join(name);
     std::fs::write(&path, &bytes).map_err(|source| ModelError::Io {
         path: path.display().to_string(),

@@ -2199,7 +2199,7 @@ mod tests {
     /// pass.
     #[test]
     fn simd_inference_is_the_same_on_every_path() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt-neural.model");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/models/en_ewt.model");
         let model = super::super::Model::from_file(std::path::Path::new(path)).expect("the shipped neural model");
         let super::super::AnyParser::Neural(p) = &model.parser else {
             panic!("a neural model");
