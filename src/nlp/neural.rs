@@ -1279,13 +1279,50 @@ impl Net<'_> {
     }
 }
 
+/// Reads the heads off Eisner's back pointers `[complete left, complete right, incomplete left,
+/// incomplete right]`, with an explicit stack of (kind, a, b) spans.
+fn backtrack(m: usize, [bcl, bcr, bil, bir]: [&[u32]; 4]) -> Vec<usize> {
+    let idx = |a: usize, b: usize| a * m + b;
+    let mut heads = vec![0usize; m];
+    let mut stack = vec![(1u8, 0usize, m - 1)];
+    while let Some((kind, a, b)) = stack.pop() {
+        if a == b {
+            continue;
+        }
+        match kind {
+            0 => {
+                let r = bcl[idx(a, b)] as usize;
+                stack.push((0, a, r));
+                stack.push((2, r, b));
+            }
+            1 => {
+                let r = bcr[idx(a, b)] as usize;
+                stack.push((3, a, r));
+                stack.push((1, r, b));
+            }
+            2 => {
+                heads[a] = b;
+                let r = bil[idx(a, b)] as usize;
+                stack.push((1, a, r));
+                stack.push((0, r + 1, b));
+            }
+            _ => {
+                heads[b] = a;
+                let r = bir[idx(a, b)] as usize;
+                stack.push((1, a, r));
+                stack.push((0, r + 1, b));
+            }
+        }
+    }
+    heads
+}
+
 /// Eisner's algorithm over `m` tokens (0 = root) with `s[d * m + h]` the score of head `h` for
 /// dependent `d`; the root gets exactly one dependent. Returns the head of each token (entry 0
 /// unused).
 fn eisner(m: usize, s: &[f32]) -> Vec<usize> {
-    let mut heads = vec![0usize; m];
     if m <= 2 {
-        return heads;
+        return vec![0; m];
     }
     let ninf = f32::NEG_INFINITY;
     let idx = |a: usize, b: usize| a * m + b;
@@ -1344,38 +1381,7 @@ fn eisner(m: usize, s: &[f32]) -> Vec<usize> {
             bcr[idx(a, b)] = arg as u32;
         }
     }
-    // Backtrack with an explicit stack: (kind, a, b); kind 0 = cl, 1 = cr, 2 = il, 3 = ir.
-    let mut stack = vec![(1u8, 0usize, m - 1)];
-    while let Some((kind, a, b)) = stack.pop() {
-        if a == b {
-            continue;
-        }
-        match kind {
-            0 => {
-                let r = bcl[idx(a, b)] as usize;
-                stack.push((0, a, r));
-                stack.push((2, r, b));
-            }
-            1 => {
-                let r = bcr[idx(a, b)] as usize;
-                stack.push((3, a, r));
-                stack.push((1, r, b));
-            }
-            2 => {
-                heads[a] = b;
-                let r = bil[idx(a, b)] as usize;
-                stack.push((1, a, r));
-                stack.push((0, r + 1, b));
-            }
-            _ => {
-                heads[b] = a;
-                let r = bir[idx(a, b)] as usize;
-                stack.push((1, a, r));
-                stack.push((0, r + 1, b));
-            }
-        }
-    }
-    heads
+    backtrack(m, [&bcl, &bcr, &bil, &bir])
 }
 
 /// The largest `x[i] + y[i]` and the first `i` that reaches it; `None` when every sum is -inf
@@ -1427,9 +1433,8 @@ fn best_sum(x: &[f32], y: &[f32]) -> Option<(f32, usize)> {
 /// [`eisner`] (the same heads: the same sums, maxima and first maxima) with the tables also kept
 /// transposed, so that every inner loop reads two rows.
 fn eisner_fast(m: usize, s: &[f32]) -> Vec<usize> {
-    let mut heads = vec![0usize; m];
     if m <= 2 {
-        return heads;
+        return vec![0; m];
     }
     let ninf = f32::NEG_INFINITY;
     let idx = |a: usize, b: usize| a * m + b;
@@ -1484,37 +1489,7 @@ fn eisner_fast(m: usize, s: &[f32]) -> Vec<usize> {
             bcr[idx(a, b)] = arg as u32;
         }
     }
-    let mut stack = vec![(1u8, 0usize, m - 1)];
-    while let Some((kind, a, b)) = stack.pop() {
-        if a == b {
-            continue;
-        }
-        match kind {
-            0 => {
-                let r = bcl[idx(a, b)] as usize;
-                stack.push((0, a, r));
-                stack.push((2, r, b));
-            }
-            1 => {
-                let r = bcr[idx(a, b)] as usize;
-                stack.push((3, a, r));
-                stack.push((1, r, b));
-            }
-            2 => {
-                heads[a] = b;
-                let r = bil[idx(a, b)] as usize;
-                stack.push((1, a, r));
-                stack.push((0, r + 1, b));
-            }
-            _ => {
-                heads[b] = a;
-                let r = bir[idx(a, b)] as usize;
-                stack.push((1, a, r));
-                stack.push((0, r + 1, b));
-            }
-        }
-    }
-    heads
+    backtrack(m, [&bcl, &bcr, &bil, &bir])
 }
 
 // ---------------------------------------------------------------------------------------------
