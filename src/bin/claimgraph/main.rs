@@ -455,6 +455,9 @@ fn load(args: LoadArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Lines of `extract`'s sentence input parsed together.
+const SENTENCE_CHUNK: usize = 64;
+
 /// Reads one sentence per line of `input` and writes its triples in `format`.
 fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     use claimgraph::oie::SentenceTriples;
@@ -474,62 +477,74 @@ fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut d
             "line\ttriple\tconfidence\tpolarity\tsubject\trelation\tlemma\targuments\tattributed_to"
         )?;
     }
-    for (n, line) in input.lines().enumerate() {
-        let line = line.with_context(|| format!("{name}:{}: cannot read the line (not UTF-8?)", n + 1))?;
-        let line = line.strip_suffix('\r').unwrap_or(&line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let sentence = SentenceTriples::read(model, line);
-        match format {
-            TriplesFormat::Carb => out.write_all(sentence.to_carb(line).as_bytes())?,
-            TriplesFormat::Nquads => unreachable!("N-Quads are written by extract_documents"),
-            TriplesFormat::Tsv => {
-                for (i, r) in sentence.relations.iter().enumerate() {
-                    let arguments: Vec<String> = r
-                        .arguments
-                        .iter()
-                        .map(|a| format!("{}={}", a.role.as_str(), sentence.text(line, &a.words)))
-                        .collect();
-                    writeln!(
-                        out,
-                        "{}\t{}\t{:.3}\t{}\t{}\t{}\t{}\t{}\t{}",
-                        n + 1,
-                        i + 1,
-                        r.confidence,
-                        if r.negated { "negative" } else { "positive" },
-                        sentence.text(line, &r.subject).replace('\t', " "),
-                        sentence.predicate_text(line, r).replace('\t', " "),
-                        r.lemma,
-                        arguments.join(" | ").replace('\t', " "),
-                        r.attributed_to.map(|j| (j + 1).to_string()).unwrap_or_default(),
-                    )?;
-                }
+    // lines are parsed a chunk at a time: together, as a document's sentences are, yet streamed
+    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(SENTENCE_CHUNK);
+    let mut lines = input.lines().enumerate().peekable();
+    while lines.peek().is_some() {
+        chunk.clear();
+        for (n, line) in lines.by_ref() {
+            let line = line.with_context(|| format!("{name}:{}: cannot read the line (not UTF-8?)", n + 1))?;
+            let line = line.strip_suffix('\r').unwrap_or(&line);
+            if !line.trim().is_empty() {
+                chunk.push((n, line.to_owned()));
             }
-            TriplesFormat::Jsonl => {
-                let triples: Vec<serde_json::Value> = sentence
-                    .relations
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        serde_json::json!({
-                            "triple": i + 1,
-                            "subject": sentence.text(line, &r.subject),
-                            "relation": sentence.predicate_text(line, r),
-                            "lemma": r.lemma,
-                            "polarity": if r.negated { "negative" } else { "positive" },
-                            "arguments": r.arguments.iter().map(|a| serde_json::json!({
-                                "role": a.role.as_str(),
-                                "text": sentence.text(line, &a.words),
-                            })).collect::<Vec<_>>(),
-                            "attributed_to": r.attributed_to.map(|j| j + 1),
-                            "confidence": (r.confidence as f64 * 1000.0).round() / 1000.0,
-                            "rule": r.rule,
+            if chunk.len() == SENTENCE_CHUNK {
+                break;
+            }
+        }
+        let texts: Vec<&str> = chunk.iter().map(|(_, line)| line.as_str()).collect();
+        for ((n, line), sentence) in chunk.iter().zip(SentenceTriples::read_batch(model, &texts)) {
+            let (n, line) = (*n, line.as_str());
+            match format {
+                TriplesFormat::Carb => out.write_all(sentence.to_carb(line).as_bytes())?,
+                TriplesFormat::Nquads => unreachable!("N-Quads are written by extract_documents"),
+                TriplesFormat::Tsv => {
+                    for (i, r) in sentence.relations.iter().enumerate() {
+                        let arguments: Vec<String> = r
+                            .arguments
+                            .iter()
+                            .map(|a| format!("{}={}", a.role.as_str(), sentence.text(line, &a.words)))
+                            .collect();
+                        writeln!(
+                            out,
+                            "{}\t{}\t{:.3}\t{}\t{}\t{}\t{}\t{}\t{}",
+                            n + 1,
+                            i + 1,
+                            r.confidence,
+                            if r.negated { "negative" } else { "positive" },
+                            sentence.text(line, &r.subject).replace('\t', " "),
+                            sentence.predicate_text(line, r).replace('\t', " "),
+                            r.lemma,
+                            arguments.join(" | ").replace('\t', " "),
+                            r.attributed_to.map(|j| (j + 1).to_string()).unwrap_or_default(),
+                        )?;
+                    }
+                }
+                TriplesFormat::Jsonl => {
+                    let triples: Vec<serde_json::Value> = sentence
+                        .relations
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| {
+                            serde_json::json!({
+                                "triple": i + 1,
+                                "subject": sentence.text(line, &r.subject),
+                                "relation": sentence.predicate_text(line, r),
+                                "lemma": r.lemma,
+                                "polarity": if r.negated { "negative" } else { "positive" },
+                                "arguments": r.arguments.iter().map(|a| serde_json::json!({
+                                    "role": a.role.as_str(),
+                                    "text": sentence.text(line, &a.words),
+                                })).collect::<Vec<_>>(),
+                                "attributed_to": r.attributed_to.map(|j| j + 1),
+                                "confidence": (r.confidence as f64 * 1000.0).round() / 1000.0,
+                                "rule": r.rule,
+                            })
                         })
-                    })
-                    .collect();
-                let record = serde_json::json!({ "line": n + 1, "sentence": line, "triples": triples });
-                writeln!(out, "{record}")?;
+                        .collect();
+                    let record = serde_json::json!({ "line": n + 1, "sentence": line, "triples": triples });
+                    writeln!(out, "{record}")?;
+                }
             }
         }
     }
