@@ -46,9 +46,9 @@ fn main() {
     let mut cpu_seconds = Vec::new();
     for _ in 0..5 {
         let (start, cpu_start) = (Instant::now(), cpu_time());
-        // as `claimgraph extract` reads sentence files: 64 lines parsed together
+        // as `claimgraph extract` reads sentence files
         output = lines
-            .chunks(64)
+            .chunks(claimgraph::oie::SENTENCE_BATCH)
             .flat_map(|chunk| {
                 let triples = SentenceTriples::read_batch(model, chunk);
                 chunk

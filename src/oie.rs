@@ -876,6 +876,10 @@ pub fn unescape_ptb(word: &str) -> &str {
     }
 }
 
+/// Lines of a sentence file parsed together: enough for the neural parser to share each
+/// weight read among them, few enough to stream.
+pub const SENTENCE_BATCH: usize = 64;
+
 /// One sentence given as a line of text, with its words and triples.
 #[derive(Debug, Clone)]
 pub struct SentenceTriples {
@@ -889,15 +893,13 @@ impl SentenceTriples {
     /// Tokenizes and parses `line` (one sentence; Penn Treebank escapes are understood) and reads
     /// its triples.
     pub fn read(model: &crate::nlp::Model, line: &str) -> SentenceTriples {
-        let tokens = crate::text::tokenize(line, 0);
-        let words: Vec<&str> = tokens.iter().map(|t| unescape_ptb(&t.form)).collect();
-        let parse = model.analyze(&words);
-        let relations = relations(&words, &parse);
-        SentenceTriples { tokens, relations }
+        let mut one = Self::read_batch(model, &[line]);
+        one.pop().expect("one line gives one sentence")
     }
 
     /// [`SentenceTriples::read`] on each line, the lines parsed together (faster with the neural
-    /// parser; the same triples).
+    /// parser; the same triples). Readers of sentence files pass [`SENTENCE_BATCH`] lines at a
+    /// time.
     pub fn read_batch(model: &crate::nlp::Model, lines: &[&str]) -> Vec<SentenceTriples> {
         let tokens: Vec<Vec<crate::text::Token>> = lines.iter().map(|line| crate::text::tokenize(line, 0)).collect();
         let words: Vec<Vec<&str>> = tokens

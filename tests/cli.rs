@@ -886,3 +886,51 @@ fn loading_a_new_version_of_an_article_replaces_the_old_one() {
         "store after loading a new version vs a build of the new corpus",
     );
 }
+
+/// `train` writes the neural model under the name `build` embeds and the perceptron one apart,
+/// so training one never overwrites the other.
+#[test]
+fn train_writes_the_neural_model_by_default_and_the_perceptron_one_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let ud = dir.path().join("ud");
+    std::fs::create_dir(&ud).unwrap();
+    let mut conllu = String::new();
+    for (i, (name, verb)) in [
+        ("Anna", "slept"),
+        ("Karl", "left"),
+        ("Omar", "smiled"),
+        ("Sara", "ran"),
+        ("Lena", "won"),
+        ("Paul", "lost"),
+        ("Maria", "sang"),
+        ("Ivan", "cried"),
+        ("Nora", "laughed"),
+        ("Tom", "waited"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        conllu.push_str(&format!(
+            "# sent_id = s{i}\n# text = {name} {verb} .\n1\t{name}\t{name}\tPROPN\tNNP\t_\t2\tnsubj\t_\t_\n\
+             2\t{verb}\t{verb}\tVERB\tVBD\t_\t0\troot\t_\t_\n3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_\n\n"
+        ));
+    }
+    std::fs::write(ud.join("en_ewt-ud-train.conllu"), conllu).unwrap();
+    let out = dir.path().join("models");
+    let (ud, out_arg) = (ud.display().to_string(), out.display().to_string());
+    ok(&["train", "--ud", &ud, "-o", &out_arg, "--perceptron"]);
+    assert!(out.join("en_ewt-perceptron.model").is_file());
+    assert!(!out.join("en_ewt.model").exists());
+    ok(&["train", "--ud", &ud, "-o", &out_arg, "--epochs", "1", "--hidden", "8"]);
+    assert!(out.join("en_ewt.model").is_file());
+    let built = dir.path().join("kg");
+    ok(&[
+        "build",
+        &corpus().display().to_string(),
+        "--store",
+        &built.display().to_string(),
+        "--model",
+        &out.join("en_ewt.model").display().to_string(),
+        "-q",
+    ]);
+}

@@ -12,7 +12,6 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
-use sha2::{Digest, Sha256};
 
 use crate::Result;
 use crate::vocab::{cg, prov, rdf, rdfs, skos, xsd};
@@ -41,11 +40,10 @@ struct Statement {
 /// What a proposition's own triples say, over all graphs.
 #[derive(Default)]
 struct Facts {
-    /// Graphs where it has a key, and those where it is typed `cg:Proposition`.
-    keyed_in: HashSet<GraphName>,
+    /// Its keys by graph (a contradiction's reason names those of graphs where it is typed).
+    keys: HashMap<GraphName, Vec<Term>>,
+    /// Graphs where it is typed `cg:Proposition`.
     typed_in: HashSet<GraphName>,
-    /// Keys in graphs where it is typed `cg:Proposition` (they name it in a contradiction's reason).
-    keys: HashMap<GraphName, BTreeSet<String>>,
     classes: HashSet<(GraphName, NamedNode)>,
     agents: HashSet<Term>,
     themes: HashSet<Term>,
@@ -92,14 +90,7 @@ impl<'a> Propositions<'a> {
             let quad = quad?;
             let predicate = quad.predicate.as_ref();
             if predicate == cg::KEY {
-                if let Term::Literal(key) = &quad.object {
-                    facts
-                        .keys
-                        .entry(quad.graph_name.clone())
-                        .or_default()
-                        .insert(key.value().to_owned());
-                }
-                facts.keyed_in.insert(quad.graph_name);
+                facts.keys.entry(quad.graph_name).or_default().push(quad.object);
             } else if predicate == rdf::TYPE && quad.object == Term::from(cg::PROPOSITION) {
                 facts.typed_in.insert(quad.graph_name);
             } else if predicate == cg::EVENT_CLASS {
@@ -144,7 +135,7 @@ impl<'a> Propositions<'a> {
         let recipients = optional(self.derived_labels(&facts.recipients)?);
         let mut verbs = BTreeSet::new();
         for (graph, class) in &facts.classes {
-            if facts.keyed_in.contains(graph) {
+            if facts.keys.contains_key(graph) {
                 verbs.extend(self.ontology_labels(class)?.iter().cloned());
             }
         }
@@ -227,11 +218,15 @@ impl<'a> Propositions<'a> {
         statements: &[Statement],
         emit: &mut impl FnMut(Quad) -> Result<()>,
     ) -> Result<()> {
-        let keys: BTreeSet<&String> = facts
+        let keys: BTreeSet<&str> = facts
             .typed_in
             .iter()
             .filter_map(|graph| facts.keys.get(graph))
             .flatten()
+            .filter_map(|key| match key {
+                Term::Literal(key) => Some(key.value()),
+                _ => None,
+            })
             .collect();
         if keys.is_empty() {
             return Ok(());
@@ -365,9 +360,7 @@ impl<'a> Propositions<'a> {
     /// `{base}{kind}/` and the first 16 hex digits of the SHA-256 of `seed`: the same pair of
     /// statements, or proposition, always gets the same IRI.
     fn hashed_iri(&self, kind: &str, seed: &str) -> NamedNode {
-        let digest = Sha256::digest(seed.as_bytes());
-        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
-        NamedNode::new_unchecked(format!("{}{kind}/{hex}", self.base))
+        NamedNode::new_unchecked(format!("{}{kind}/{}", self.base, crate::rdf::short_hash(&[seed])))
     }
 
     fn quad(&self, subject: NamedNode, predicate: NamedNodeRef<'_>, object: impl Into<Term>) -> Quad {

@@ -455,9 +455,6 @@ fn load(args: LoadArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Lines of `extract`'s sentence input parsed together.
-const SENTENCE_CHUNK: usize = 64;
-
 /// Reads one sentence per line of `input` and writes its triples in `format`.
 fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     use claimgraph::oie::SentenceTriples;
@@ -477,8 +474,7 @@ fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut d
             "line\ttriple\tconfidence\tpolarity\tsubject\trelation\tlemma\targuments\tattributed_to"
         )?;
     }
-    // lines are parsed a chunk at a time: together, as a document's sentences are, yet streamed
-    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(SENTENCE_CHUNK);
+    let mut chunk: Vec<(usize, String)> = Vec::with_capacity(claimgraph::oie::SENTENCE_BATCH);
     let mut lines = input.lines().enumerate().peekable();
     while lines.peek().is_some() {
         chunk.clear();
@@ -488,7 +484,7 @@ fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut d
             if !line.trim().is_empty() {
                 chunk.push((n, line.to_owned()));
             }
-            if chunk.len() == SENTENCE_CHUNK {
+            if chunk.len() == claimgraph::oie::SENTENCE_BATCH {
                 break;
             }
         }
