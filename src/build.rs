@@ -65,6 +65,8 @@ pub struct BuildSummary {
     pub store_quads: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Of those, the seconds spent recomputing the derived graph, when it was recomputed.
+    pub derive_seconds: Option<f64>,
 }
 
 /// What a build reports while it runs.
@@ -147,7 +149,9 @@ pub fn build(
     // an unchanged corpus leaves the derived graph as it was: no need to recompute it
     if summary.added + summary.replaced > 0 || store.derived_is_stale()? {
         progress(Progress::Deriving);
+        let deriving = Instant::now();
         store.derive()?;
+        summary.derive_seconds = Some(deriving.elapsed().as_secs_f64());
     }
     summary.store_quads = store.oxigraph().len()?;
     summary.seconds = started.elapsed().as_secs_f64();

@@ -398,10 +398,14 @@ impl Store {
 
     /// Removes every quad of `graph`, a bounded transaction at a time.
     fn clear_in_batches(&self, graph: &NamedNode) -> Result<()> {
+        // one scan of a snapshot: scanning again after each batch would step over every quad
+        // removed so far (RocksDB keeps them as tombstones until it compacts)
+        let mut scan = self
+            .inner
+            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()));
         loop {
-            let quads = self
-                .inner
-                .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+            let quads = scan
+                .by_ref()
                 .take(CLEAR_BATCH)
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             if quads.is_empty() {

@@ -306,7 +306,9 @@ fn rebuilding_is_incremental() {
     let articles = dir.path().join("articles");
     copy_corpus(&articles);
     let store = dir.path().join("kg.db");
-    assert!(build(&store, &[&articles]).status.success());
+    let first = build(&store, &[&articles]);
+    assert!(first.status.success());
+    assert!(stderr(&first).contains("s of them deriving)"), "{}", stderr(&first));
     let before = export(&store, "nquads");
 
     let again = build(&store, &[&articles]);
@@ -316,6 +318,8 @@ fn rebuilding_is_incremental() {
         "{}",
         stderr(&again)
     );
+    // nothing changed, so the derived graph was left as it was
+    assert!(!stderr(&again).contains("deriving"), "{}", stderr(&again));
     assert_same(&before, &export(&store, "nquads"), "rebuilding the same corpus");
 
     // a build stopped while deriving leaves the store marked; the next one derives again
@@ -933,4 +937,21 @@ fn train_writes_the_neural_model_by_default_and_the_perceptron_one_apart() {
         &out.join("en_ewt.model").display().to_string(),
         "-q",
     ]);
+}
+
+/// A treebank folder without the training file: `train` names the file and says why, once.
+#[test]
+fn train_names_a_missing_treebank_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(&[
+        "train",
+        "--ud",
+        &dir.path().display().to_string(),
+        "-o",
+        &dir.path().join("out").display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("en_ewt-ud-train.conllu: "), "{message}");
+    assert_eq!(message.matches("os error 2").count(), 1, "{message}");
 }

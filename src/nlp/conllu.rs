@@ -49,9 +49,9 @@ pub struct Sentence {
 
 /// Reads a CoNLL-U file.
 pub fn read_file(path: &Path) -> Result<Vec<Sentence>, ModelError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
+    let text = std::fs::read_to_string(path).map_err(|error| ModelError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     parse(&text, &path.display().to_string())
 }

@@ -63,12 +63,13 @@ static ACTIVE: OnceLock<Model> = OnceLock::new();
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: String,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error, in the message rather than a `source()`, so a report that
+        /// prints the chain of causes does not print it twice.
+        error: std::io::Error,
     },
     /// The model bytes are not a valid model.
     #[error("invalid model: {0}")]
@@ -181,9 +182,9 @@ impl Model {
 
     /// Reads a model file written by `claimgraph train`.
     pub fn from_file(path: &Path) -> Result<Model, ModelError> {
-        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+        let bytes = std::fs::read(path).map_err(|error| ModelError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         Model::from_bytes(&bytes)
     }
@@ -389,9 +390,9 @@ fn split_path(ud_dir: &Path, split: &str) -> PathBuf {
 }
 
 fn logln(log: &mut dyn Write, msg: &str) -> Result<(), ModelError> {
-    writeln!(log, "{msg}").map_err(|source| ModelError::Io {
+    writeln!(log, "{msg}").map_err(|error| ModelError::Io {
         path: "<log>".into(),
-        source,
+        error,
     })
 }
 
@@ -415,9 +416,9 @@ pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelErr
         model.set_beam(options.decode_beam);
     }
     let bytes = model.to_bytes();
-    std::fs::create_dir_all(&options.out_dir).map_err(|source| ModelError::Io {
+    std::fs::create_dir_all(&options.out_dir).map_err(|error| ModelError::Io {
         path: options.out_dir.display().to_string(),
-        source,
+        error,
     })?;
     let name = if options.neural.is_some() {
         MODEL_FILE
@@ -425,9 +426,9 @@ pub fn train(options: &TrainOptions, log: &mut dyn Write) -> Result<(), ModelErr
         PERCEPTRON_MODEL_FILE
     };
     let path = options.out_dir.join(name);
-    std::fs::write(&path, &bytes).map_err(|source| ModelError::Io {
+    std::fs::write(&path, &bytes).map_err(|error| ModelError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     logln(
         log,
@@ -503,9 +504,9 @@ fn train_model(
     )?;
 
     let cached = options.tags_from.as_ref().filter(|p| p.exists()).map(|p| {
-        let bytes = std::fs::read(p).map_err(|source| ModelError::Io {
+        let bytes = std::fs::read(p).map_err(|error| ModelError::Io {
             path: p.display().to_string(),
-            source,
+            error,
         })?;
         let mut r = Reader::new(&bytes);
         let tagger = Tagger::read(&mut r, true)?;
@@ -531,9 +532,9 @@ fn train_model(
                     w.var(s.len() as u64);
                     s.iter().for_each(|&t| w.u8(t as u8));
                 }
-                std::fs::write(p, &w.buf).map_err(|source| ModelError::Io {
+                std::fs::write(p, &w.buf).map_err(|error| ModelError::Io {
                     path: p.display().to_string(),
-                    source,
+                    error,
                 })?;
             }
             (tagger, predicted)

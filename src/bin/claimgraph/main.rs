@@ -150,8 +150,8 @@ fn open(path: &std::path::Path) -> anyhow::Result<Store> {
 /// Reads a model file written by `claimgraph train`.
 fn read_model(path: &std::path::Path) -> anyhow::Result<claimgraph::nlp::Model> {
     claimgraph::nlp::Model::from_file(path).map_err(|e| match e {
-        claimgraph::nlp::ModelError::Io { source, .. } => {
-            anyhow::anyhow!("{}: cannot read the model: {source}", path.display())
+        claimgraph::nlp::ModelError::Io { error, .. } => {
+            anyhow::anyhow!("{}: cannot read the model: {error}", path.display())
         }
         e => anyhow::anyhow!("{}: not a usable model: {e}", path.display()),
     })
@@ -233,7 +233,7 @@ fn print_summary(summary: &BuildSummary, store: &Store) {
         .map_or_else(|| "memory".to_owned(), |p| p.display().to_string());
     eprintln!(
         "{} documents ({} added, {} replaced, {} unchanged, {} skipped) → {place}\n\
-         {} sentences, {} entities, {} attributions, {} events, {} quads written ({} in store) in {:.2} s",
+         {} sentences, {} entities, {} attributions, {} events, {} quads written ({} in store) in {:.2} s{}",
         summary.documents,
         summary.added,
         summary.replaced,
@@ -246,6 +246,9 @@ fn print_summary(summary: &BuildSummary, store: &Store) {
         summary.quads,
         summary.store_quads,
         summary.seconds,
+        summary
+            .derive_seconds
+            .map_or_else(String::new, |s| format!(" ({s:.2} s of them deriving)")),
     );
 }
 
