@@ -2,9 +2,9 @@
 # Scaling benchmark: builds workloads of 1, 10 and 100 MB of text (bench/workload.py: UD
 # English-EWT sentences cut into articles, interleaved with the bundled articles with names
 # permuted) and records, for each, wall and CPU time, peak memory, documents/s, MB/s and
-# quads/s of `claimgraph build` on disk (2 threads, and 1 thread for the speed-up), the time of
-# a bare bulk load of the same quads (`extract --format nquads` then `load`), an unchanged
-# rebuild, and the time of every bundled query on the store.
+# quads/s of `claimgraph build` on disk (2 threads; 1 thread, and 1 thread on one core, for the
+# speed-up), the time of a bare bulk load of the same quads (`extract --format nquads` then
+# `load`), an unchanged rebuild, and the time of every bundled query on the store.
 #
 # usage: bench/scale.sh [SIZES_MB...]      (default: 1 10 100; needs ../shared/data/ud-english-ewt)
 # output: bench/results/scale.csv and bench/results/queries.csv
@@ -55,6 +55,15 @@ for mb in "${sizes[@]}"; do
     quads=$("$bin" stats --store "$store" | head -n 1 | cut -d' ' -f1)
     row "$mb" build "$threads" "$docs" "$quads"
   done
+  if [ "$mb" -le 10 ] && command -v taskset > /dev/null; then
+    # the whole process, loader and RocksDB's threads included, on one core: what the second
+    # core buys (one analysis thread on two cores still loads on the other)
+    store="$work/kg-${mb}mb-core1"
+    rm -rf "$store"
+    measure taskset -c 0 "$bin" build "$input" --store "$store" -j 1 -q
+    row "$mb" build-one-core 1 "$docs" "$quads"
+    rm -rf "$store"
+  fi
   store="$work/kg-${mb}mb-j2"
   measure "$bin" build "$input" --store "$store" -q
   row "$mb" rebuild-unchanged 2 "$docs" 0
