@@ -375,6 +375,7 @@ mod tests {
     use oxigraph::model::{NamedNode, Quad};
 
     use crate::store::Store;
+    use crate::vocab::skos::PREF_LABEL;
 
     /// The SPARQL definitions of what [`super::Propositions`] derives, for stores without
     /// claimgraph (`queries/derive/`).
@@ -414,6 +415,97 @@ mod tests {
             .filter(|q| q.predicate != crate::vocab::skos::PREF_LABEL)
             .map(|q| q.to_string())
             .collect()
+    }
+
+    /// The preferred labels `Store::derive` chose, and those `preferred-labels.ru` gives once
+    /// they are removed.
+    fn preferred_labels_both_ways(store: &Store) -> (BTreeSet<String>, BTreeSet<String>) {
+        let derived = store.mapper().derived_graph();
+        let labels = || -> BTreeSet<String> {
+            store
+                .oxigraph()
+                .quads_for_pattern(None, Some(PREF_LABEL), None, Some(derived.as_ref().into()))
+                .map(|q| q.unwrap().to_string())
+                .collect()
+        };
+        let ours = labels();
+        for quad in store
+            .oxigraph()
+            .quads_for_pattern(None, Some(PREF_LABEL), None, Some(derived.as_ref().into()))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap()
+        {
+            store.oxigraph().remove(&quad).unwrap();
+        }
+        assert!(labels().is_empty());
+        store
+            .oxigraph()
+            .update(include_str!("../../queries/derive/preferred-labels.ru"))
+            .unwrap();
+        (ours, labels())
+    }
+
+    #[test]
+    fn preferred_labels_are_what_the_sparql_definition_gives_on_the_bundled_corpus() {
+        let store = Store::memory(crate::rdf::DEFAULT_BASE).unwrap();
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        crate::build::build(&store, &[corpus.into()], &crate::build::BuildOptions::default(), |_| {}).unwrap();
+        let (ours, expected) = preferred_labels_both_ways(&store);
+        assert!(expected.len() > 50, "{expected:#?}");
+        assert_eq!(ours, expected);
+    }
+
+    /// Counts across documents, both tie rules, and what is not an entity.
+    #[test]
+    fn preferred_labels_are_what_the_sparql_definition_gives_on_edge_cases() {
+        let store = Store::memory(crate::rdf::DEFAULT_BASE).unwrap();
+        let documents = [
+            // two documents say "Bob Smith", one "Smith": the count wins over the length
+            r#"e:bob rdfs:label "Smith" ; skos:altLabel "Smith" .
+               e:ann rdfs:label "Ann" ; skos:altLabel "Ann" .
+               e:zoe rdfs:label "Zoë" ; skos:altLabel "Zoë" .
+               e:p1 rdfs:label "a proposition has no names" ."#,
+            r#"e:bob rdfs:label "Bob Smith" ; skos:altLabel "Bob Smith", "Smith" .
+               e:ann rdfs:label "Ann Lee" ; skos:altLabel "Ann" .
+               e:zoe rdfs:label "Zoe" ; skos:altLabel "Zoe" ."#,
+            // ann: one document each for "Ann" and "Ann Lee", so the longer; zoe: "Zoe" and "Zoë"
+            // are as long and as frequent, so the first in Unicode order
+            r#"e:bob rdfs:label "Bob Smith" ; skos:altLabel "Bob" .
+               e:carl rdfs:label "Carl" .
+               e:dan rdfs:label "Dan" ; skos:altLabel "Dan" ; rdfs:label "Daniel" ."#,
+        ];
+        for (i, turtle) in documents.iter().enumerate() {
+            let turtle = format!(
+                "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+                 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\
+                 @prefix e: <http://example.org/kg/> .\n{turtle}"
+            );
+            let graph = NamedNode::new(format!("http://example.org/kg/graph/doc{i}")).unwrap();
+            let quads: Vec<Quad> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+                .for_slice(turtle.as_bytes())
+                .map(|q| {
+                    let q = q.unwrap();
+                    Quad::new(q.subject, q.predicate, q.object, graph.clone())
+                })
+                .collect();
+            store.bulk_load(quads).unwrap();
+        }
+        store.derive().unwrap();
+        let (ours, expected) = preferred_labels_both_ways(&store);
+        let label = |entity: &str| {
+            let prefix = format!("<http://example.org/kg/{entity}> ");
+            expected
+                .iter()
+                .filter(|q| q.starts_with(&prefix))
+                .map(|q| q.split('"').nth(1).unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(label("bob"), ["Bob Smith"], "{expected:#?}");
+        assert_eq!(label("ann"), ["Ann Lee"], "{expected:#?}");
+        assert_eq!(label("zoe"), ["Zoe"], "{expected:#?}");
+        assert_eq!(label("dan"), ["Daniel"], "{expected:#?}");
+        assert!(label("carl").is_empty() && label("p1").is_empty(), "{expected:#?}");
+        assert_eq!(ours, expected);
     }
 
     #[test]
