@@ -417,6 +417,19 @@ mod tests {
             .collect()
     }
 
+    /// Loads Turtle into one named graph, as a document's.
+    fn load_into_graph(store: &Store, turtle: &str, graph: &str) {
+        let graph = NamedNode::new(graph).unwrap();
+        let quads: Vec<Quad> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+            .for_slice(turtle.as_bytes())
+            .map(|q| {
+                let q = q.unwrap();
+                Quad::new(q.subject, q.predicate, q.object, graph.clone())
+            })
+            .collect();
+        store.bulk_load(quads).unwrap();
+    }
+
     /// The preferred labels `Store::derive` chose, and those `preferred-labels.ru` gives once
     /// they are removed.
     fn preferred_labels_both_ways(store: &Store) -> (BTreeSet<String>, BTreeSet<String>) {
@@ -480,15 +493,7 @@ mod tests {
                  @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\
                  @prefix e: <http://example.org/kg/> .\n{turtle}"
             );
-            let graph = NamedNode::new(format!("http://example.org/kg/graph/doc{i}")).unwrap();
-            let quads: Vec<Quad> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
-                .for_slice(turtle.as_bytes())
-                .map(|q| {
-                    let q = q.unwrap();
-                    Quad::new(q.subject, q.predicate, q.object, graph.clone())
-                })
-                .collect();
-            store.bulk_load(quads).unwrap();
+            load_into_graph(&store, &turtle, &format!("http://example.org/kg/graph/doc{i}"));
         }
         store.derive().unwrap();
         let (ours, expected) = preferred_labels_both_ways(&store);
@@ -554,15 +559,7 @@ mod tests {
             e:a6 cg:proposition e:p3 ; cg:polarity "positive" ; cg:speaker e:carol ; prov:wasDerivedFrom e:s8 ; cg:content "x" .
             e:d5 cg:proposition e:p3 ; cg:polarity "negative" ; cg:speaker e:erin ; prov:wasDerivedFrom e:s9 ; cg:content "not x" .
         "#;
-        let graph = NamedNode::new("http://example.org/kg/graph/doc").unwrap();
-        let quads: Vec<Quad> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
-            .for_slice(turtle.as_bytes())
-            .map(|q| {
-                let q = q.unwrap();
-                Quad::new(q.subject, q.predicate, q.object, graph.clone())
-            })
-            .collect();
-        store.bulk_load(quads).unwrap();
+        load_into_graph(&store, turtle, "http://example.org/kg/graph/doc");
         store.derive().unwrap();
         let ours = derived_facts(&store);
         let expected = by_sparql(&store);
