@@ -384,37 +384,42 @@ mod tests {
         include_str!("../../queries/derive/contradictions.ru"),
         include_str!("../../queries/derive/corroborations.ru"),
     ];
+    const PREFERRED_LABELS: &str = include_str!("../../queries/derive/preferred-labels.ru");
 
-    /// Replaces what `Store::derive` derived about propositions by what the SPARQL updates
-    /// derive, and returns the latter.
-    fn by_sparql(store: &Store) -> BTreeSet<String> {
+    fn is_preferred_label(quad: &Quad) -> bool {
+        quad.predicate == PREF_LABEL
+    }
+
+    fn is_not_preferred_label(quad: &Quad) -> bool {
+        !is_preferred_label(quad)
+    }
+
+    /// The quads of the derived graph that `part` selects as `Store::derive` gave them, and as
+    /// `updates` give them once those are removed.
+    fn ours_and_by_sparql(
+        store: &Store,
+        part: fn(&Quad) -> bool,
+        updates: &[&str],
+    ) -> (BTreeSet<String>, BTreeSet<String>) {
         let derived = store.mapper().derived_graph();
-        let ours: Vec<Quad> = store
-            .oxigraph()
-            .quads_for_pattern(None, None, None, Some(derived.as_ref().into()))
-            .map(Result::unwrap)
-            .filter(|q| q.predicate != crate::vocab::skos::PREF_LABEL)
-            .collect();
+        let quads = || -> Vec<Quad> {
+            store
+                .oxigraph()
+                .quads_for_pattern(None, None, None, Some(derived.as_ref().into()))
+                .map(Result::unwrap)
+                .filter(part)
+                .collect()
+        };
+        let ours = quads();
         for quad in &ours {
             store.oxigraph().remove(quad).unwrap();
         }
-        assert!(derived_facts(store).is_empty());
-        for update in UPDATES {
-            store.oxigraph().update(update).unwrap();
+        assert!(quads().is_empty());
+        for update in updates {
+            store.oxigraph().update(*update).unwrap();
         }
-        derived_facts(store)
-    }
-
-    /// What the derived graph holds, preferred labels aside.
-    fn derived_facts(store: &Store) -> BTreeSet<String> {
-        let derived = store.mapper().derived_graph();
-        store
-            .oxigraph()
-            .quads_for_pattern(None, None, None, Some(derived.as_ref().into()))
-            .map(Result::unwrap)
-            .filter(|q| q.predicate != crate::vocab::skos::PREF_LABEL)
-            .map(|q| q.to_string())
-            .collect()
+        let text = |quads: Vec<Quad>| quads.iter().map(Quad::to_string).collect();
+        (text(ours), text(quads()))
     }
 
     /// Loads Turtle into one named graph, as a document's.
@@ -430,40 +435,12 @@ mod tests {
         store.bulk_load(quads).unwrap();
     }
 
-    /// The preferred labels `Store::derive` chose, and those `preferred-labels.ru` gives once
-    /// they are removed.
-    fn preferred_labels_both_ways(store: &Store) -> (BTreeSet<String>, BTreeSet<String>) {
-        let derived = store.mapper().derived_graph();
-        let labels = || -> BTreeSet<String> {
-            store
-                .oxigraph()
-                .quads_for_pattern(None, Some(PREF_LABEL), None, Some(derived.as_ref().into()))
-                .map(|q| q.unwrap().to_string())
-                .collect()
-        };
-        let ours = labels();
-        for quad in store
-            .oxigraph()
-            .quads_for_pattern(None, Some(PREF_LABEL), None, Some(derived.as_ref().into()))
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap()
-        {
-            store.oxigraph().remove(&quad).unwrap();
-        }
-        assert!(labels().is_empty());
-        store
-            .oxigraph()
-            .update(include_str!("../../queries/derive/preferred-labels.ru"))
-            .unwrap();
-        (ours, labels())
-    }
-
     #[test]
     fn preferred_labels_are_what_the_sparql_definition_gives_on_the_bundled_corpus() {
         let store = Store::memory(crate::rdf::DEFAULT_BASE).unwrap();
         let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
         crate::build::build(&store, &[corpus.into()], &crate::build::BuildOptions::default(), |_| {}).unwrap();
-        let (ours, expected) = preferred_labels_both_ways(&store);
+        let (ours, expected) = ours_and_by_sparql(&store, is_preferred_label, &[PREFERRED_LABELS]);
         assert!(expected.len() > 50, "{expected:#?}");
         assert_eq!(ours, expected);
     }
@@ -496,7 +473,7 @@ mod tests {
             load_into_graph(&store, &turtle, &format!("http://example.org/kg/graph/doc{i}"));
         }
         store.derive().unwrap();
-        let (ours, expected) = preferred_labels_both_ways(&store);
+        let (ours, expected) = ours_and_by_sparql(&store, is_preferred_label, &[PREFERRED_LABELS]);
         let label = |entity: &str| {
             let prefix = format!("<http://example.org/kg/{entity}> ");
             expected
@@ -518,8 +495,7 @@ mod tests {
         let store = Store::memory(crate::rdf::DEFAULT_BASE).unwrap();
         let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
         crate::build::build(&store, &[corpus.into()], &crate::build::BuildOptions::default(), |_| {}).unwrap();
-        let ours = derived_facts(&store);
-        let expected = by_sparql(&store);
+        let (ours, expected) = ours_and_by_sparql(&store, is_not_preferred_label, &UPDATES);
         let count = |kind: &str| expected.iter().filter(|q| q.contains(kind)).count();
         let counts = [count("#Contradiction>"), count("#Corroboration>"), count(" → ")];
         assert!(counts[0] > 10 && counts[1] > 0 && counts[2] > 10, "{counts:?}");
@@ -561,8 +537,7 @@ mod tests {
         "#;
         load_into_graph(&store, turtle, "http://example.org/kg/graph/doc");
         store.derive().unwrap();
-        let ours = derived_facts(&store);
-        let expected = by_sparql(&store);
+        let (ours, expected) = ours_and_by_sparql(&store, is_not_preferred_label, &UPDATES);
         let count = |kind: &str| expected.iter().filter(|q| q.contains(kind)).count();
         // a1 (alice) × d1 (bob); a2 (erin) × d1, d2 (alice), d3 (dave); not alice × alice, nor
         // alice × dave (her group), nor d4 (no source), nor p3 (not typed a proposition)
