@@ -4,7 +4,8 @@
 # permuted) and records, for each, wall and CPU time, peak memory, documents/s, MB/s and
 # quads/s of `claimgraph build` on disk (2 threads; 1 thread, and 1 thread on one core, for the
 # speed-up), the time of a bare bulk load of the same quads (`extract --format nquads` then
-# `load`), an unchanged rebuild, and the time of every bundled query on the store.
+# `load`), an unchanged rebuild, the derive step alone, and the time of every bundled query on
+# the store.
 #
 # usage: bench/scale.sh [SIZES_MB...]      (default: 1 10 100; needs ../shared/data/ud-english-ewt)
 # output: bench/results/scale.csv and bench/results/queries.csv
@@ -67,6 +68,13 @@ for mb in "${sizes[@]}"; do
   store="$work/kg-${mb}mb-j2"
   measure "$bin" build "$input" --store "$store" -q
   row "$mb" rebuild-unchanged 2 "$docs" 0
+  # the derive step alone: the store marked as if a derive had been cut off (its marker's
+  # derive_pending), then an empty file loaded, which derives again and loads nothing
+  python3 -c 'import json, sys; p = sys.argv[1]; m = json.load(open(p)); m["derive_pending"] = True; json.dump(m, open(p, "w"))' \
+    "$store/claimgraph.json"
+  : > "$work/empty.nq"
+  measure "$bin" load "$work/empty.nq" --store "$store" > /dev/null
+  row "$mb" derive-only 1 "$docs" 0
 
   # the same document quads through the bulk loader alone (plus the derived graph)
   "$bin" extract --format nquads "$input" -o "$work/all-${mb}mb.nq" -q
