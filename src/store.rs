@@ -367,8 +367,9 @@ impl Store {
     /// and corroborations.
     ///
     /// Memory stays bounded whatever the store's size: the old derived graph is removed in
-    /// transactions of [`CLEAR_BATCH`] quads and the new one goes through the bulk loader. A
-    /// build stopped part-way leaves the store marked, so the next build derives again.
+    /// transactions of [`CLEAR_BATCH`] quads, each flushed to disk, and the new one goes through
+    /// the bulk loader. A build stopped part-way leaves the store marked, so the next build
+    /// derives again.
     pub fn derive(&self) -> Result<()> {
         let derived = self.mapper.derived_graph();
         self.mark_derive_pending(true)?;
@@ -416,6 +417,9 @@ impl Store {
                 transaction.remove(quad);
             }
             transaction.commit()?;
+            // RocksDB keeps removals in memtables of up to 128 MB per index until it flushes them
+            // (600 MB on the 100 MB benchmark store); flushing each batch keeps memory flat
+            self.inner.flush()?;
         }
     }
 
