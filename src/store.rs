@@ -24,7 +24,12 @@ const MARKER: &str = "claimgraph.json";
 /// Quads removed per transaction when the derived graph is recomputed.
 const CLEAR_BATCH: usize = 100_000;
 /// Derived quads handed to the bulk loader at a time.
-const DERIVE_BATCH: usize = 100_000;
+const DERIVE_BATCH: usize = 50_000;
+/// Memory of the bulk loader for new documents: larger sorted files load faster.
+const LOAD_MEGABYTES: usize = 256;
+/// Memory of the bulk loader for the derived graph, which comes at the end of a build when the
+/// labels pass holds every entity: a smaller loader keeps the build's peak lower.
+const DERIVE_MEGABYTES: usize = 64;
 const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -264,7 +269,7 @@ impl Store {
     /// Stores the quads of new documents with oxigraph's bulk loader, which writes sorted files
     /// instead of going through transactions: all of them become visible at once, or none.
     pub fn bulk_load(&self, quads: Vec<Quad>) -> Result<()> {
-        let mut loader = self.bulk_loader();
+        let mut loader = self.bulk_loader(LOAD_MEGABYTES);
         loader.load_quads(quads)?;
         loader.commit()?;
         Ok(())
@@ -308,7 +313,7 @@ impl Store {
                 Ok(added.contains(&graph).then_some(quad))
             })
             .filter_map(|quad| quad.transpose());
-        let mut loader = self.bulk_loader();
+        let mut loader = self.bulk_loader(LOAD_MEGABYTES);
         loader.load_ok_quads::<Error, Error>(quads)?;
         loader.commit()?;
         let replaced = self.remove_earlier_versions(&added)?;
@@ -356,11 +361,11 @@ impl Store {
     }
 
     /// Oxigraph's bulk loader on one thread (analysis has the other cores) with bounded memory.
-    fn bulk_loader(&self) -> oxigraph::store::BulkLoader<'_> {
+    fn bulk_loader(&self, megabytes: usize) -> oxigraph::store::BulkLoader<'_> {
         self.inner
             .bulk_loader()
             .with_num_threads(1)
-            .with_max_memory_size_in_megabytes(256)
+            .with_max_memory_size_in_megabytes(megabytes)
     }
 
     /// Recomputes the derived graph from the document graphs: preferred labels, contradictions
@@ -376,14 +381,14 @@ impl Store {
         self.clear_in_batches(&derived)?;
         self.inner.insert_named_graph(derived.as_ref())?;
         // labels first: the summaries of propositions are made of them
-        let mut loader = self.bulk_loader();
+        let mut loader = self.bulk_loader(DERIVE_MEGABYTES);
         loader.load_quads(self.preferred_labels(&derived)?)?;
         loader.commit()?;
 
         // Summaries, contradictions and corroborations read document graphs and labels, never
         // one another's output, and the loader makes nothing visible before its commit: they
         // stream straight in, a batch at a time.
-        let mut loader = self.bulk_loader();
+        let mut loader = self.bulk_loader(DERIVE_MEGABYTES);
         let mut batch = Vec::with_capacity(DERIVE_BATCH);
         derive::Propositions::new(&self.inner, self.mapper.base(), &derived).derive(&mut |quad| {
             batch.push(quad);
@@ -439,9 +444,8 @@ impl Store {
     /// update is `queries/derive/preferred-labels.ru`.
     ///
     /// Reading each document graph's names and labels with two prefix scans instead, joined in
-    /// memory, was tried: 2.4 s instead of 1.6 s at 10 MB, as fast at 100 MB (19 s), with no
-    /// lower peak.
-    fn preferred_labels(&self, derived: &NamedNode) -> Result<Vec<Quad>> {
+    /// memory, was tried: 2.4 s instead of 1.6 s at 10 MB, as fast at 100 MB (19 s).
+    fn preferred_labels(&self, derived: &NamedNode) -> Result<impl Iterator<Item = Quad>> {
         // entities are what has names (skos:altLabel) in a document graph
         let query = format!(
             "SELECT ?e ?l (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?e rdfs:label ?l ; skos:altLabel ?name }} \
@@ -449,7 +453,7 @@ impl Store {
             cg::ONTOLOGY.as_str(),
             derived.as_str()
         );
-        let mut best: BTreeMap<String, (NamedNode, usize, String)> = BTreeMap::new();
+        let mut best: BTreeMap<NamedNode, (usize, String)> = BTreeMap::new();
         if let QueryResults::Solutions(solutions) = self.query_raw(&query)? {
             for solution in solutions {
                 let solution = solution?;
@@ -460,29 +464,28 @@ impl Store {
                 };
                 let count: usize = count.value().parse().unwrap_or(0);
                 let label = label.value().to_owned();
-                let better = |(_, n, l): &(NamedNode, usize, String)| {
+                let better = |(n, l): &(usize, String)| {
                     (count, label.chars().count(), std::cmp::Reverse(label.as_str()))
                         > (*n, l.chars().count(), std::cmp::Reverse(l.as_str()))
                 };
-                match best.get(entity.as_str()) {
+                match best.get(entity) {
                     Some(current) if !better(current) => {}
                     _ => {
-                        best.insert(entity.as_str().to_owned(), (entity.clone(), count, label));
+                        best.insert(entity.clone(), (count, label));
                     }
                 }
             }
         }
-        Ok(best
-            .into_values()
-            .map(|(entity, _, label)| {
-                Quad::new(
-                    entity,
-                    vocab::skos::PREF_LABEL,
-                    oxigraph::model::Literal::new_simple_literal(label),
-                    derived.clone(),
-                )
-            })
-            .collect())
+        // handed over one at a time: the loader batches them, and the map is freed as it goes
+        let derived = derived.clone();
+        Ok(best.into_iter().map(move |(entity, (_, label))| {
+            Quad::new(
+                entity,
+                vocab::skos::PREF_LABEL,
+                oxigraph::model::Literal::new_simple_literal(label),
+                derived.clone(),
+            )
+        }))
     }
 
     /// Runs a SPARQL query with the union of all graphs as default graph and claimgraph's
