@@ -444,6 +444,22 @@ mod tests {
     }
 
     #[test]
+    fn best_labels_store_a_label_once_for_many_entities_and_give_each_entity_once() {
+        let [ann, bob] = ["ann", "bob"].map(|name| NamedNode::new_unchecked(format!("http://example.org/{name}")));
+        let mut best = crate::store::BestLabels::default();
+        best.offer(&ann, "Lee", 1);
+        best.offer(&bob, "Lee", 2);
+        best.offer(&ann, "Ann Lee", 1); // the same count: the longer wins
+        best.offer(&bob, "Bob Lee", 1); // fewer documents: loses
+        assert_eq!(best.labels, "LeeAnn Lee");
+        assert!(!best.take(&ann, "Lee"));
+        assert!(best.take(&ann, "Ann Lee"));
+        assert!(!best.take(&ann, "Ann Lee"), "an entity's label is given once");
+        assert!(!best.take(&bob, "Bob Lee"));
+        assert!(best.take(&bob, "Lee"));
+    }
+
+    #[test]
     fn preferred_labels_are_what_the_sparql_definition_gives_on_the_bundled_corpus() {
         both_stores(|store| {
             let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
