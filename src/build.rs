@@ -7,7 +7,7 @@
 //! [`extract_shard`] writes the graphs of one shard as N-Quads instead. Queues between the
 //! stages are bounded: memory stays flat whatever the size of the corpus.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -114,7 +114,7 @@ pub fn build(
                 }
             }
         });
-        let mut batch = NewDocuments::new(batch_tx, done_rx);
+        let mut batch = NewDocuments::new(batch_tx, done_rx, BULK_QUADS);
         analyze_in_order(paths, options, store.mapper(), &stored, |result| {
             match result {
                 Err(error) => {
@@ -330,12 +330,20 @@ fn worker(
 /// batch sent before it is in.
 struct NewDocuments {
     quads: Vec<Quad>,
-    /// Ids and sources of the documents sent since the last wait: not yet visible in the store.
+    /// Gather this many quads before sending them to the loader.
+    batch_quads: usize,
+    /// Ids and sources of the documents in `quads`.
+    gathered: Vec<(String, String)>,
+    /// Ids and sources of the documents of each batch sent and not yet loaded, oldest first
+    /// (the loader thread takes batches in order).
+    sent: VecDeque<Vec<(String, String)>>,
+    /// Ids and sources of every document gathered or sent and not yet loaded, not yet visible in
+    /// the store; a document leaves once its batch is in, so these hold a few batches' worth
+    /// whatever the corpus's size.
     ids: HashSet<String>,
     sources: HashSet<String>,
     loader: Option<SyncSender<Vec<Quad>>>,
     done: Receiver<Result<()>>,
-    in_flight: usize,
 }
 
 /// Quads gathered before a bulk load: large enough for the loader's sorted writes to pay off,
@@ -344,14 +352,16 @@ struct NewDocuments {
 const BULK_QUADS: usize = 100_000;
 
 impl NewDocuments {
-    fn new(loader: SyncSender<Vec<Quad>>, done: Receiver<Result<()>>) -> Self {
+    fn new(loader: SyncSender<Vec<Quad>>, done: Receiver<Result<()>>, batch_quads: usize) -> Self {
         NewDocuments {
             quads: Vec::new(),
+            batch_quads,
+            gathered: Vec::new(),
+            sent: VecDeque::new(),
             ids: HashSet::new(),
             sources: HashSet::new(),
             loader: Some(loader),
             done,
-            in_flight: 0,
         }
     }
 
@@ -367,7 +377,8 @@ impl NewDocuments {
         self.quads.extend_from_slice(quads);
         self.ids.insert(document.id.clone());
         self.sources.insert(document.source.clone());
-        if self.quads.len() >= BULK_QUADS {
+        self.gathered.push((document.id.clone(), document.source.clone()));
+        if self.quads.len() >= self.batch_quads {
             self.send()?;
         }
         Ok(LoadOutcome::Added)
@@ -376,8 +387,7 @@ impl NewDocuments {
     /// Hands the gathered quads to the loader thread, first collecting what it has finished.
     fn send(&mut self) -> Result<()> {
         while let Ok(result) = self.done.try_recv() {
-            self.in_flight -= 1;
-            result?;
+            self.loaded(result)?;
         }
         if self.quads.is_empty() {
             return Ok(());
@@ -388,24 +398,28 @@ impl NewDocuments {
             // the loader stopped: its error is waiting
             return self.wait();
         }
-        self.in_flight += 1;
+        self.sent.push_back(std::mem::take(&mut self.gathered));
         Ok(())
+    }
+
+    /// The oldest batch sent is in the store (or failed): its documents need no remembering.
+    fn loaded(&mut self, result: Result<()>) -> Result<()> {
+        for (id, source) in self.sent.pop_front().unwrap_or_default() {
+            self.ids.remove(&id);
+            self.sources.remove(&source);
+        }
+        result
     }
 
     /// Waits until every batch sent is in the store.
     fn wait(&mut self) -> Result<()> {
-        while self.in_flight > 0 {
+        while !self.sent.is_empty() {
             match self.done.recv() {
-                Ok(result) => {
-                    self.in_flight -= 1;
-                    result?;
-                }
+                Ok(result) => self.loaded(result)?,
                 // the loader thread ended without a word: it panicked, and the scope reports that
                 Err(_) => return Err(std::io::Error::other("the bulk loader thread stopped").into()),
             }
         }
-        self.ids.clear();
-        self.sources.clear();
         Ok(())
     }
 
@@ -414,5 +428,53 @@ impl NewDocuments {
         self.send()?;
         self.loader = None;
         self.wait()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document is remembered while its batch is on its way to the store, and forgotten once
+    /// it is in: the store answers for it then, so memory does not grow with the corpus.
+    #[test]
+    fn new_documents_remember_only_the_batches_not_loaded_yet() {
+        let store = Store::memory(crate::rdf::DEFAULT_BASE).unwrap();
+        let corpus = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"));
+        let analyzed: Vec<(Document, Vec<Quad>)> = corpus::read_paths(&[corpus])
+            .map(|document| {
+                let analysis = pipeline::analyze(document.unwrap());
+                let quads = store.mapper().document_quads(&analysis);
+                (analysis.document, quads)
+            })
+            .collect();
+        assert_eq!(analyzed.len(), 5);
+        std::thread::scope(|scope| {
+            let (batch_tx, batch_rx) = sync_channel::<Vec<Quad>>(1);
+            let (done_tx, done_rx) = std::sync::mpsc::channel();
+            let loader = &store;
+            scope.spawn(move || {
+                for quads in batch_rx {
+                    done_tx.send(loader.bulk_load(quads)).unwrap();
+                }
+            });
+            // one quad fills a batch: every document goes off on its own
+            let mut batch = NewDocuments::new(batch_tx, done_rx, 1);
+            for (document, quads) in &analyzed {
+                assert_eq!(batch.load(&store, document, quads).unwrap(), LoadOutcome::Added);
+                // at most one batch finished and not yet collected, one loading, one queued
+                assert!(batch.ids.len() <= 3 && batch.sources.len() <= 3, "{:?}", batch.ids);
+                assert!(batch.gathered.is_empty());
+            }
+            batch.wait().unwrap();
+            assert!(batch.ids.is_empty() && batch.sources.is_empty() && batch.sent.is_empty());
+            // the store now knows the first document
+            let (document, quads) = &analyzed[0];
+            assert_eq!(batch.load(&store, document, quads).unwrap(), LoadOutcome::Unchanged);
+            batch.finish().unwrap();
+        });
+        for (document, _) in &analyzed {
+            assert!(store.contains_document(&document.id).unwrap());
+        }
     }
 }
