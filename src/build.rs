@@ -7,7 +7,7 @@
 //! [`extract_shard`] writes the graphs of one shard as N-Quads instead. Queues between the
 //! stages are bounded: memory stays flat whatever the size of the corpus.
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -332,16 +332,15 @@ struct NewDocuments {
     quads: Vec<Quad>,
     /// Gather this many quads before sending them to the loader.
     batch_quads: usize,
-    /// Ids and sources of the documents in `quads`.
-    gathered: Vec<(String, String)>,
-    /// Ids and sources of the documents of each batch sent and not yet loaded, oldest first
-    /// (the loader thread takes batches in order).
-    sent: VecDeque<Vec<(String, String)>>,
-    /// Ids and sources of every document gathered or sent and not yet loaded, not yet visible in
-    /// the store; a document leaves once its batch is in, so these hold a few batches' worth
-    /// whatever the corpus's size.
-    ids: HashSet<String>,
-    sources: HashSet<String>,
+    /// Ids and sources of the documents gathered or sent and not yet loaded, not yet visible in
+    /// the store, with the number of their batch; a document leaves once its batch is in, so
+    /// these hold a few batches' worth whatever the corpus's size.
+    ids: HashMap<String, usize>,
+    sources: HashMap<String, usize>,
+    /// Number of the batch being gathered: batches are numbered as they are sent.
+    gathering: usize,
+    /// Batches the loader thread has finished, which it takes in order.
+    loaded: usize,
     loader: Option<SyncSender<Vec<Quad>>>,
     done: Receiver<Result<()>>,
 }
@@ -356,28 +355,27 @@ impl NewDocuments {
         NewDocuments {
             quads: Vec::new(),
             batch_quads,
-            gathered: Vec::new(),
-            sent: VecDeque::new(),
-            ids: HashSet::new(),
-            sources: HashSet::new(),
+            ids: HashMap::new(),
+            sources: HashMap::new(),
+            gathering: 0,
+            loaded: 0,
             loader: Some(loader),
             done,
         }
     }
 
     fn load(&mut self, store: &Store, document: &Document, quads: &[Quad]) -> Result<LoadOutcome> {
-        if self.ids.contains(&document.id) || store.contains_document(&document.id)? {
+        if self.ids.contains_key(&document.id) || store.contains_document(&document.id)? {
             return Ok(LoadOutcome::Unchanged);
         }
-        if self.sources.contains(&document.source) || store.has_source(&document.source)? {
+        if self.sources.contains_key(&document.source) || store.has_source(&document.source)? {
             self.send()?;
             self.wait()?;
             return store.load_document(&document.id, &document.source, quads);
         }
         self.quads.extend_from_slice(quads);
-        self.ids.insert(document.id.clone());
-        self.sources.insert(document.source.clone());
-        self.gathered.push((document.id.clone(), document.source.clone()));
+        self.ids.insert(document.id.clone(), self.gathering);
+        self.sources.insert(document.source.clone(), self.gathering);
         if self.quads.len() >= self.batch_quads {
             self.send()?;
         }
@@ -387,7 +385,7 @@ impl NewDocuments {
     /// Hands the gathered quads to the loader thread, first collecting what it has finished.
     fn send(&mut self) -> Result<()> {
         while let Ok(result) = self.done.try_recv() {
-            self.loaded(result)?;
+            self.batch_loaded(result)?;
         }
         if self.quads.is_empty() {
             return Ok(());
@@ -398,24 +396,24 @@ impl NewDocuments {
             // the loader stopped: its error is waiting
             return self.wait();
         }
-        self.sent.push_back(std::mem::take(&mut self.gathered));
+        self.gathering += 1;
         Ok(())
     }
 
     /// The oldest batch sent is in the store (or failed): its documents need no remembering.
-    fn loaded(&mut self, result: Result<()>) -> Result<()> {
-        for (id, source) in self.sent.pop_front().unwrap_or_default() {
-            self.ids.remove(&id);
-            self.sources.remove(&source);
-        }
+    fn batch_loaded(&mut self, result: Result<()>) -> Result<()> {
+        let batch = self.loaded;
+        self.ids.retain(|_, b| *b != batch);
+        self.sources.retain(|_, b| *b != batch);
+        self.loaded += 1;
         result
     }
 
     /// Waits until every batch sent is in the store.
     fn wait(&mut self) -> Result<()> {
-        while !self.sent.is_empty() {
+        while self.loaded < self.gathering {
             match self.done.recv() {
-                Ok(result) => self.loaded(result)?,
+                Ok(result) => self.batch_loaded(result)?,
                 // the loader thread ended without a word: it panicked, and the scope reports that
                 Err(_) => return Err(std::io::Error::other("the bulk loader thread stopped").into()),
             }
@@ -464,10 +462,10 @@ mod tests {
                 assert_eq!(batch.load(&store, document, quads).unwrap(), LoadOutcome::Added);
                 // at most one batch finished and not yet collected, one loading, one queued
                 assert!(batch.ids.len() <= 3 && batch.sources.len() <= 3, "{:?}", batch.ids);
-                assert!(batch.gathered.is_empty());
+                assert!(batch.ids.values().all(|&b| b < batch.gathering), "every document sent");
             }
             batch.wait().unwrap();
-            assert!(batch.ids.is_empty() && batch.sources.is_empty() && batch.sent.is_empty());
+            assert!(batch.ids.is_empty() && batch.sources.is_empty() && batch.loaded == batch.gathering);
             // the store now knows the first document
             let (document, quads) = &analyzed[0];
             assert_eq!(batch.load(&store, document, quads).unwrap(), LoadOutcome::Unchanged);
