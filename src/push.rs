@@ -126,38 +126,57 @@ pub fn push(store: &Store, options: &PushOptions, on_graph: impl Fn(usize) + Syn
     })
 }
 
-/// Sends one graph, in as many requests as its size needs, and returns its triple count.
+/// Sends one graph, in as many requests as its size needs, and returns its triple count. Each
+/// part is serialized from the store as it goes out, so memory holds one part, whatever the
+/// graph's size; a retry reads the graph again from its start.
 fn send_graph(store: &Store, client: &Client, graph: &str, options: &PushOptions) -> Result<usize> {
     let name = oxigraph::model::NamedNodeRef::new_unchecked(graph);
-    let serializer = || RdfSerializer::from_format(RdfFormat::NTriples).for_writer(Vec::new());
-    let mut parts = Vec::new();
-    let mut part = serializer();
-    let (mut in_part, mut count) = (0, 0);
-    for quad in store
-        .oxigraph()
-        .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(name)))
-    {
-        part.serialize_triple(quad?.as_ref())?;
-        in_part += 1;
-        count += 1;
-        if in_part == options.batch_triples {
-            parts.push(std::mem::replace(&mut part, serializer()).finish()?);
-            in_part = 0;
-        }
-    }
-    if in_part > 0 || parts.is_empty() {
-        parts.push(part.finish()?);
-    }
     let url = graph_url(client.graph_store(), graph);
-    // The whole graph is retried from its PUT, so a half-sent graph never stays half-sent.
-    client.with_retries(&url, || {
-        for (i, body) in parts.iter().enumerate() {
-            let method = if i == 0 { "PUT" } else { "POST" };
-            client.send_once(method, &url, "application/n-triples", body)?;
+    let serializer = || RdfSerializer::from_format(RdfFormat::NTriples).for_writer(Vec::new());
+    // what fails in the store is no failure of the server's: it ends the retries and is returned
+    let mut store_error = None;
+    let sent = client.with_retries(&url, || {
+        let (mut part, mut in_part, mut count, mut requests) = (serializer(), 0, 0, 0);
+        let mut send = |body: std::io::Result<Vec<u8>>| {
+            let body = body.map_err(|e| Failure {
+                reason: format!("cannot serialize: {e}"),
+                transient: false,
+            })?;
+            // the first request replaces the graph on the server, the next ones add to it
+            let method = if requests == 0 { "PUT" } else { "POST" };
+            requests += 1;
+            client.send_once(method, &url, "application/n-triples", &body)
+        };
+        for quad in store
+            .oxigraph()
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(name)))
+        {
+            let written = quad
+                .map_err(Error::from)
+                .and_then(|quad| Ok(part.serialize_triple(quad.as_ref())?));
+            if let Err(error) = written {
+                store_error = Some(error);
+                return Err(Failure {
+                    reason: "the store failed".into(),
+                    transient: false,
+                });
+            }
+            in_part += 1;
+            count += 1;
+            if in_part == options.batch_triples {
+                send(std::mem::replace(&mut part, serializer()).finish())?;
+                in_part = 0;
+            }
         }
-        Ok(())
-    })?;
-    Ok(count)
+        if in_part > 0 || count == 0 {
+            send(part.finish())?;
+        }
+        Ok(count)
+    });
+    match store_error {
+        Some(error) => Err(error),
+        None => sent,
+    }
 }
 
 /// How many graphs one verification query asks about.
@@ -623,16 +642,26 @@ mod tests {
 
     /// A server on loopback that answers the first `failures` requests with 503, then 201.
     fn flaky_server(failures: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        let mut statuses = vec![503; failures];
+        statuses.push(201);
+        let (url, handle) = scripted_server(statuses);
+        let lines = std::thread::spawn(move || handle.join().unwrap().into_iter().map(|(line, _)| line).collect());
+        (url, lines)
+    }
+
+    /// A server on loopback that answers one request with each status in turn, and gives each
+    /// request's first line and body.
+    fn scripted_server(statuses: Vec<u16>) -> (String, std::thread::JoinHandle<Vec<(String, String)>>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}/store", listener.local_addr().unwrap());
         let handle = std::thread::spawn(move || {
             let mut seen = Vec::new();
-            for (i, stream) in listener.incoming().enumerate().take(failures + 1) {
+            // statuses first: zip asks it first, so no connection is awaited after the last
+            for (status, stream) in statuses.into_iter().zip(listener.incoming()) {
                 let mut stream = stream.unwrap();
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut line = String::new();
                 reader.read_line(&mut line).unwrap();
-                seen.push(line.trim().to_owned());
                 let mut length = 0;
                 loop {
                     let mut header = String::new();
@@ -646,20 +675,55 @@ mod tests {
                 }
                 let mut body = vec![0; length];
                 reader.read_exact(&mut body).unwrap();
-                let status = if i < failures {
-                    "503 Service Unavailable"
+                seen.push((line.trim().to_owned(), String::from_utf8(body).unwrap()));
+                let reason = if status == 201 {
+                    "Created"
                 } else {
-                    "201 Created"
+                    "Service Unavailable"
                 };
                 write!(
                     stream,
-                    "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    "HTTP/1.1 {status} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 )
                 .unwrap();
             }
             seen
         });
         (url, handle)
+    }
+
+    #[test]
+    fn a_graph_failing_part_way_is_sent_again_from_its_put() {
+        let store = Store::memory(crate::rdf::DEFAULT_BASE).unwrap();
+        let graph = "http://example.org/graph/doc";
+        for i in 0..5 {
+            let quad = oxigraph::model::Quad::new(
+                oxigraph::model::NamedNode::new_unchecked(format!("http://example.org/s{i}")),
+                oxigraph::model::NamedNode::new_unchecked("http://example.org/p"),
+                oxigraph::model::Literal::from(i),
+                oxigraph::model::NamedNode::new_unchecked(graph),
+            );
+            store.oxigraph().insert(&quad).unwrap();
+        }
+        // the graph's second part fails once: the whole graph goes again, PUT first
+        let (url, server) = scripted_server(vec![201, 503, 201, 201, 201]);
+        let mut options = PushOptions::new(&url);
+        options.graph_store = Some(url.clone());
+        options.batch_triples = 2;
+        let client = Client::new(&options);
+        assert_eq!(send_graph(&store, &client, graph, &options).unwrap(), 5);
+        let seen = server.join().unwrap();
+        let methods: Vec<&str> = seen.iter().map(|(line, _)| line.split(' ').next().unwrap()).collect();
+        assert_eq!(methods, ["PUT", "POST", "PUT", "POST", "POST"]);
+        let lines = |requests: &[(String, String)]| {
+            requests
+                .iter()
+                .map(|(_, body)| body.lines().count())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&seen[2..]), [2, 2, 1], "the second try sends every part");
+        assert_eq!(seen[0].1, seen[2].1, "each try reads the graph in the same order");
+        assert_eq!(client.retried.load(Ordering::Relaxed), 1);
     }
 
     #[test]

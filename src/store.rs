@@ -23,6 +23,9 @@ use crate::vocab::{self, cg};
 use crate::{Error, Result};
 
 mod derive;
+mod sorted;
+
+use sorted::LineSorter;
 
 const MARKER: &str = "claimgraph.json";
 /// Quads removed per transaction when the derived graph is recomputed.
@@ -524,42 +527,51 @@ impl Store {
         Ok(prepared.on_store(&self.inner).execute()?)
     }
 
-    /// Every quad of the store's graphs (ontology, documents, derived), sorted so that two
-    /// stores with the same content give the same sequence.
-    pub fn sorted_quads(&self) -> Result<Vec<Quad>> {
-        let mut graphs: Vec<NamedOrBlankNode> = self.inner.named_graphs().collect::<Result<_, _>>()?;
-        graphs.sort_by_cached_key(|g| g.to_string());
-        let mut all = Vec::new();
-        for graph in graphs {
-            let mut quads: Vec<Quad> = self
-                .inner
-                .quads_for_pattern(None, None, None, Some(GraphNameRef::from(graph.as_ref())))
-                .collect::<Result<_, _>>()?;
-            quads.sort_by_cached_key(|q| q.to_string());
-            all.extend(quads);
-        }
-        Ok(all)
-    }
-
     /// Writes the whole graph in `format`: datasets (TriG, N-Quads) keep the named graphs,
     /// graph formats get the union of all graphs, without duplicates. The output is sorted, so
-    /// the same store always gives the same bytes.
-    pub fn export(&self, format: RdfFormat, writer: impl Write) -> Result<()> {
-        let mut serializer = self.mapper.serializer(format).for_writer(writer);
-        if format.supports_datasets() {
-            for quad in self.sorted_quads()? {
-                serializer.serialize_quad(&quad)?;
-            }
+    /// the same store always gives the same bytes: graphs by name, then quads (or triples) by
+    /// their N-Quads text. Sorting goes through temporary files in `scratch` when there is more
+    /// than a bounded amount to sort, so memory does not grow with the store.
+    pub fn export(&self, format: RdfFormat, writer: impl Write, scratch: &Path) -> Result<()> {
+        self.export_sorting_in(format, writer, scratch, sorted::RUN_BYTES)
+    }
+
+    /// [`Store::export`], keeping up to `budget` bytes of lines in memory.
+    fn export_sorting_in(&self, format: RdfFormat, writer: impl Write, scratch: &Path, budget: usize) -> Result<()> {
+        let mut output = if matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
+            Output::Lines(writer)
         } else {
-            let mut triples: Vec<Triple> = self.sorted_quads()?.into_iter().map(Triple::from).collect();
-            triples.sort_by_cached_key(|t| t.to_string());
-            triples.dedup();
-            for triple in &triples {
-                serializer.serialize_triple(triple)?;
+            Output::Serializer(
+                Box::new(self.mapper.serializer(format).for_writer(writer)),
+                String::new(),
+            )
+        };
+        if format.supports_datasets() {
+            let mut graphs: Vec<NamedOrBlankNode> = self.inner.named_graphs().collect::<Result<_, _>>()?;
+            graphs.sort_by_cached_key(|g| g.to_string());
+            for graph in graphs {
+                let mut sorter = LineSorter::new(scratch, budget);
+                for quad in self
+                    .inner
+                    .quads_for_pattern(None, None, None, Some(GraphNameRef::from(graph.as_ref())))
+                {
+                    sorter.push(quad?.to_string())?;
+                }
+                for line in sorter.finish()? {
+                    output.line(&line?, RdfFormat::NQuads)?;
+                }
             }
+            output.finish(RdfFormat::NQuads)
+        } else {
+            let mut sorter = LineSorter::new(scratch, budget);
+            for quad in self.inner.iter() {
+                sorter.push(Triple::from(quad?).to_string())?;
+            }
+            for line in sorter.finish()? {
+                output.line(&line?, RdfFormat::NTriples)?;
+            }
+            output.finish(RdfFormat::NTriples)
         }
-        serializer.finish()?;
-        Ok(())
     }
 
     /// Counts quads, documents and instances of each class.
@@ -712,6 +724,99 @@ impl BestLabels {
                 true
             }
             _ => false,
+        }
+    }
+}
+
+/// Where an export's sorted lines (N-Triples or N-Quads without their final ` .`) go.
+enum Output<W: Write> {
+    /// N-Triples and N-Quads: oxigraph's serializers write a quad as its text and ` .`, so the
+    /// sorted lines are the output already.
+    Lines(W),
+    /// Any other format: the lines are parsed back, a chunk at a time (one parser per chunk
+    /// costs less than one per line), and serialized.
+    Serializer(Box<oxigraph::io::WriterQuadSerializer<W>>, String),
+}
+
+impl<W: Write> Output<W> {
+    /// Bytes of lines parsed back at once.
+    const CHUNK_BYTES: usize = 1 << 20;
+
+    /// Writes `line`, an N-Triples or N-Quads line (as `syntax` says) without its ` .`.
+    fn line(&mut self, line: &str, syntax: RdfFormat) -> Result<()> {
+        match self {
+            Output::Lines(writer) => {
+                writer.write_all(line.as_bytes())?;
+                writer.write_all(b" .\n")?;
+            }
+            Output::Serializer(serializer, chunk) => {
+                chunk.push_str(line);
+                chunk.push_str(" .\n");
+                if chunk.len() >= Self::CHUNK_BYTES {
+                    Self::serialize(serializer, chunk, syntax)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn serialize(
+        serializer: &mut oxigraph::io::WriterQuadSerializer<W>,
+        chunk: &mut String,
+        syntax: RdfFormat,
+    ) -> Result<()> {
+        for quad in RdfParser::from_format(syntax).lenient().for_slice(chunk.as_bytes()) {
+            let quad = quad.map_err(oxigraph::io::RdfParseError::from)?;
+            if syntax == RdfFormat::NQuads {
+                serializer.serialize_quad(&quad)?;
+            } else {
+                serializer.serialize_triple(&Triple::from(quad))?;
+            }
+        }
+        chunk.clear();
+        Ok(())
+    }
+
+    fn finish(self, syntax: RdfFormat) -> Result<()> {
+        match self {
+            Output::Lines(mut writer) => writer.flush()?,
+            Output::Serializer(mut serializer, mut chunk) => {
+                Self::serialize(&mut serializer, &mut chunk, syntax)?;
+                serializer.finish()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exports_sorted_through_files_are_the_exports_sorted_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("kg"), crate::rdf::DEFAULT_BASE).unwrap();
+        let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
+        crate::build::build(&store, &[corpus.into()], &crate::build::BuildOptions::default(), |_| {}).unwrap();
+        let scratch = dir.path().join("scratch");
+        std::fs::create_dir(&scratch).unwrap();
+        for format in [RdfFormat::NQuads, RdfFormat::Turtle, RdfFormat::TriG] {
+            let export = |budget| {
+                let mut bytes = Vec::new();
+                store.export_sorting_in(format, &mut bytes, &scratch, budget).unwrap();
+                bytes
+            };
+            let in_memory = export(usize::MAX);
+            // about 100 lines a run: the derived graph alone makes dozens of runs
+            let through_files = export(20_000);
+            assert!(in_memory.len() > 300_000, "{format}: {} bytes", in_memory.len());
+            assert!(in_memory == through_files, "{format}: the exports differ");
+            assert_eq!(
+                std::fs::read_dir(&scratch).unwrap().count(),
+                0,
+                "temporary files left behind"
+            );
         }
     }
 }

@@ -298,6 +298,26 @@ fn export_writes_a_file_with_o() {
     ]);
     let written = std::fs::read(&out).unwrap();
     assert_same(&written, &export(&store, "turtle"), "export -o");
+
+    // a temporary directory that is not there is named before anything is written
+    let missing = dir.path().join("no-such-dir");
+    let other = dir.path().join("other.ttl");
+    let failed = run(&[
+        "export",
+        "--store",
+        store.to_str().unwrap(),
+        "-o",
+        other.to_str().unwrap(),
+        "--temp-dir",
+        missing.to_str().unwrap(),
+    ]);
+    assert!(!failed.status.success());
+    assert!(
+        stderr(&failed).contains("no-such-dir: not a directory"),
+        "{}",
+        stderr(&failed)
+    );
+    assert!(!other.exists() && !other.with_extension("partial").exists());
 }
 
 #[test]

@@ -147,6 +147,10 @@ pub struct ExportArgs {
     /// Output file (default: standard output).
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Where a large export sorts through temporary files, removed when it ends (about the
+    /// size of an N-Quads export at most; default: $TMPDIR, or /tmp).
+    #[arg(long, value_name = "DIR", default_value_os_t = std::env::temp_dir(), hide_default_value = true)]
+    pub temp_dir: PathBuf,
 }
 
 /// RDF formats.

@@ -312,6 +312,10 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<()> {
+    // checked first, since a large export only needs it after reading the whole store
+    if !args.temp_dir.is_dir() {
+        anyhow::bail!("--temp-dir {}: not a directory", args.temp_dir.display());
+    }
     let store = open(&args.store)?;
     let format = match args.format {
         ExportFormat::Turtle => RdfFormat::Turtle,
@@ -330,13 +334,13 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
             let file =
                 std::fs::File::create(&partial).with_context(|| format!("cannot create '{}'", partial.display()))?;
             let mut writer = std::io::BufWriter::new(file);
-            store.export(format, &mut writer)?;
+            store.export(format, &mut writer, &args.temp_dir)?;
             writer.flush()?;
             std::fs::rename(&partial, path).with_context(|| format!("cannot write '{}'", path.display()))?;
         }
         None => {
             let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
-            store.export(format, &mut writer)?;
+            store.export(format, &mut writer, &args.temp_dir)?;
             writer.flush()?;
         }
     }
