@@ -4,8 +4,8 @@
 # permuted) and records, for each, wall and CPU time, peak memory, documents/s, MB/s and
 # quads/s of `claimgraph build` on disk (2 threads; 1 thread, and 1 thread on one core, for the
 # speed-up), the time of a bare bulk load of the same quads (`extract --format nquads` then
-# `load`), an unchanged rebuild, the derive step alone, and the time of every bundled query on
-# the store.
+# `load`), an unchanged rebuild, the derive step alone, exports in N-Quads and Turtle, and the
+# time of every bundled query on the store.
 #
 # usage: bench/scale.sh [SIZES_MB...]      (default: 1 10 100; needs ../shared/data/ud-english-ewt)
 # output: bench/results/scale.csv and bench/results/queries.csv
@@ -82,6 +82,12 @@ for mb in "${sizes[@]}"; do
   measure "$bin" load "$work/all-${mb}mb.nq" --store "$work/bare-${mb}mb"
   row "$mb" bulk-load-only 1 "$docs" "$(wc -l < "$work/all-${mb}mb.nq")"
   rm -rf "$work/bare-${mb}mb" "$work/all-${mb}mb.nq"
+
+  # exporting the whole store, sorted (through temporary files in $work past 64 MB of lines)
+  for format in nquads turtle; do
+    measure "$bin" export --store "$store" --format "$format" --temp-dir "$work" > /dev/null
+    row "$mb" "export-$format" 1 "$docs" "$quads"
+  done
 
   for query in $("$bin" query --list | cut -d' ' -f1); do
     start=$(date +%s.%N)
