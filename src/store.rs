@@ -9,6 +9,8 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{
@@ -25,7 +27,7 @@ use crate::{Error, Result};
 mod derive;
 mod sorted;
 
-use sorted::LineSorter;
+use sorted::{LineSorter, SortedLines};
 
 const MARKER: &str = "claimgraph.json";
 /// Quads removed per transaction when the derived graph is recomputed.
@@ -38,6 +40,8 @@ const LOAD_MEGABYTES: usize = 256;
 /// labels pass holds every entity: a smaller loader keeps the build's peak lower.
 const DERIVE_MEGABYTES: usize = 64;
 const FORMAT_VERSION: u32 = 1;
+/// Named graphs an export on several threads reads ahead of the one it writes, at most.
+const EXPORT_WINDOW: usize = 256;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Marker {
@@ -71,6 +75,25 @@ pub enum LoadOutcome {
     Added,
     /// The document replaced an earlier version read from the same source.
     Replaced,
+}
+
+/// How [`Store::export`] goes about it.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Where an export with more to sort than a bounded memory holds writes its sorted runs
+    /// (in a temporary directory, removed when it ends).
+    pub scratch: PathBuf,
+    /// Threads reading and sorting the store: more is faster and holds more memory.
+    pub threads: usize,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            scratch: std::env::temp_dir(),
+            threads: 1,
+        }
+    }
 }
 
 /// A claimgraph knowledge graph.
@@ -532,12 +555,19 @@ impl Store {
     /// the same store always gives the same bytes: graphs by name, then quads (or triples) by
     /// their N-Quads text. Sorting goes through temporary files in `scratch` when there is more
     /// than a bounded amount to sort, so memory does not grow with the store.
-    pub fn export(&self, format: RdfFormat, writer: impl Write, scratch: &Path) -> Result<()> {
-        self.export_sorting_in(format, writer, scratch, sorted::RUN_BYTES)
+    pub fn export(&self, format: RdfFormat, writer: impl Write, options: &ExportOptions) -> Result<()> {
+        self.export_sorting_in(format, writer, options, sorted::RUN_BYTES)
     }
 
     /// [`Store::export`], keeping up to `budget` bytes of lines in memory.
-    fn export_sorting_in(&self, format: RdfFormat, writer: impl Write, scratch: &Path, budget: usize) -> Result<()> {
+    fn export_sorting_in(
+        &self,
+        format: RdfFormat,
+        writer: impl Write,
+        options: &ExportOptions,
+        budget: usize,
+    ) -> Result<()> {
+        let (scratch, threads) = (options.scratch.as_path(), options.threads.max(1));
         let mut output = if matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
             Output::Lines(writer)
         } else {
@@ -549,29 +579,105 @@ impl Store {
         if format.supports_datasets() {
             let mut graphs: Vec<NamedOrBlankNode> = self.inner.named_graphs().collect::<Result<_, _>>()?;
             graphs.sort_by_cached_key(|g| g.to_string());
-            for graph in graphs {
-                let mut sorter = LineSorter::new(scratch, budget);
-                for quad in self
-                    .inner
-                    .quads_for_pattern(None, None, None, Some(GraphNameRef::from(graph.as_ref())))
-                {
-                    sorter.push(quad?.to_string())?;
+            // graphs are read and sorted a window at a time, on `threads` threads, then written in
+            // order; on one thread a window is one graph
+            let window = if threads == 1 { 1 } else { EXPORT_WINDOW };
+            let mut start = 0;
+            while start < graphs.len() {
+                let end = (start + window).min(graphs.len());
+                let next = AtomicUsize::new(start);
+                let held = AtomicUsize::new(0);
+                let sorted: Vec<Mutex<Option<Result<SortedLines>>>> = (start..end).map(|_| Mutex::new(None)).collect();
+                let work = || {
+                    // a window ends early once the sorted graphs it holds fill the budget
+                    while held.load(Ordering::Relaxed) < budget {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= end {
+                            break;
+                        }
+                        let lines = self.sorted_graph(&graphs[i], scratch, budget / threads);
+                        // a graph sorted through files holds them open until it is written: it
+                        // ends the window
+                        let bytes = match &lines {
+                            Ok(sorted @ SortedLines::Memory(_)) => sorted.bytes_in_memory(),
+                            Ok(SortedLines::Files { .. } | SortedLines::Union(_)) => budget,
+                            Err(_) => 0,
+                        };
+                        held.fetch_add(bytes, Ordering::Relaxed);
+                        *sorted[i - start].lock().expect("not poisoned") = Some(lines);
+                    }
+                };
+                if threads == 1 {
+                    work();
+                } else {
+                    std::thread::scope(|scope| {
+                        for _ in 0..threads {
+                            scope.spawn(work);
+                        }
+                    });
                 }
-                for line in sorter.finish()? {
-                    output.line(&line?, RdfFormat::NQuads)?;
+                // the graphs claimed are the window's first ones, and every one of them is sorted
+                let claimed = next.into_inner().min(end);
+                for slot in &sorted[..claimed - start] {
+                    let lines = slot
+                        .lock()
+                        .expect("not poisoned")
+                        .take()
+                        .expect("a claimed graph is sorted");
+                    for line in lines? {
+                        output.line(&line?, RdfFormat::NQuads)?;
+                    }
                 }
+                start = claimed;
             }
             output.finish(RdfFormat::NQuads)
         } else {
-            let mut sorter = LineSorter::new(scratch, budget);
-            for quad in self.inner.iter() {
-                sorter.push(Triple::from(quad?).to_string())?;
+            // the union of all graphs: each thread reads every `threads`-th graph into a sorter
+            // of its own, and their sorted lines are merged
+            let mut graphs = vec![GraphName::DefaultGraph];
+            for graph in self.inner.named_graphs() {
+                graphs.push(match graph? {
+                    NamedOrBlankNode::NamedNode(n) => GraphName::NamedNode(n),
+                    NamedOrBlankNode::BlankNode(b) => GraphName::BlankNode(b),
+                });
             }
-            for line in sorter.finish()? {
+            let read = |first: usize| -> Result<SortedLines> {
+                let mut sorter = LineSorter::new(scratch, budget / threads);
+                for graph in graphs.iter().skip(first).step_by(threads) {
+                    for quad in self.inner.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
+                        sorter.push(Triple::from(quad?).to_string())?;
+                    }
+                }
+                Ok(sorter.finish()?)
+            };
+            let parts = if threads == 1 {
+                vec![read(0)?]
+            } else {
+                std::thread::scope(|scope| {
+                    let workers: Vec<_> = (0..threads).map(|first| scope.spawn(move || read(first))).collect();
+                    workers
+                        .into_iter()
+                        .map(|worker| worker.join().expect("an export thread panicked"))
+                        .collect::<Result<Vec<_>>>()
+                })?
+            };
+            for line in SortedLines::union(parts)? {
                 output.line(&line?, RdfFormat::NTriples)?;
             }
             output.finish(RdfFormat::NTriples)
         }
+    }
+
+    /// The quads of `graph` as sorted N-Quads lines (without their final ` .`).
+    fn sorted_graph(&self, graph: &NamedOrBlankNode, scratch: &Path, budget: usize) -> Result<SortedLines> {
+        let mut sorter = LineSorter::new(scratch, budget);
+        for quad in self
+            .inner
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::from(graph.as_ref())))
+        {
+            sorter.push(quad?.to_string())?;
+        }
+        Ok(sorter.finish()?)
     }
 
     /// Counts quads, documents and instances of each class.
@@ -802,16 +908,25 @@ mod tests {
         let scratch = dir.path().join("scratch");
         std::fs::create_dir(&scratch).unwrap();
         for format in [RdfFormat::NQuads, RdfFormat::Turtle, RdfFormat::TriG] {
-            let export = |budget| {
+            let export = |budget, threads| {
                 let mut bytes = Vec::new();
-                store.export_sorting_in(format, &mut bytes, &scratch, budget).unwrap();
+                let options = ExportOptions {
+                    scratch: scratch.clone(),
+                    threads,
+                };
+                store.export_sorting_in(format, &mut bytes, &options, budget).unwrap();
                 bytes
             };
-            let in_memory = export(usize::MAX);
-            // about 100 lines a run: the derived graph alone makes dozens of runs
-            let through_files = export(20_000);
+            let in_memory = export(usize::MAX, 1);
             assert!(in_memory.len() > 300_000, "{format}: {} bytes", in_memory.len());
-            assert!(in_memory == through_files, "{format}: the exports differ");
+            // about 100 lines a run: the derived graph alone makes dozens of runs
+            for (budget, threads) in [(20_000, 1), (usize::MAX, 2), (20_000, 2), (20_000, 3)] {
+                let other = export(budget, threads);
+                assert!(
+                    in_memory == other,
+                    "{format}: {budget} bytes on {threads} threads differ"
+                );
+            }
             assert_eq!(
                 std::fs::read_dir(&scratch).unwrap().count(),
                 0,

@@ -298,6 +298,40 @@ fn export_writes_a_file_with_o() {
     ]);
     let written = std::fs::read(&out).unwrap();
     assert_same(&written, &export(&store, "turtle"), "export -o");
+    // a pipe (or a device, like /dev/null) is written, not replaced by a file renamed over it
+    let fifo = dir.path().join("kg.fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    ok(&[
+        "export",
+        "--store",
+        store.to_str().unwrap(),
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    {
+        use std::os::unix::fs::FileTypeExt;
+        assert!(
+            std::fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+            "the pipe was replaced"
+        );
+    }
+    assert_same(&reader.join().unwrap(), &written, "export -o FIFO");
+    for format in ["turtle", "nquads"] {
+        let on_two_threads = ok(&[
+            "export",
+            "--store",
+            store.to_str().unwrap(),
+            "--format",
+            format,
+            "-j",
+            "2",
+        ]);
+        assert_same(on_two_threads.as_bytes(), &export(&store, format), "export -j 2");
+    }
 
     // a temporary directory that is not there is named before anything is written
     let missing = dir.path().join("no-such-dir");

@@ -132,6 +132,25 @@ pub(super) enum SortedLines {
     Memory(std::vec::IntoIter<String>),
     /// Merged from runs on disk, removed when this is dropped.
     Files { merge: Merge, _dir: tempfile::TempDir },
+    /// Merged from the lines of several sorters.
+    Union(Merge),
+}
+
+impl SortedLines {
+    /// The lines of every one of `parts`, sorted, each once.
+    pub(super) fn union(parts: Vec<SortedLines>) -> io::Result<SortedLines> {
+        let sources = parts.into_iter().map(|part| Box::new(part) as Source).collect();
+        Ok(SortedLines::Union(Merge::new(sources)?))
+    }
+
+    /// Bytes the lines not yet handed out hold in memory (as [`LineSorter`] counts them; the
+    /// read buffers of runs on disk are not counted).
+    pub(super) fn bytes_in_memory(&self) -> usize {
+        match self {
+            SortedLines::Memory(lines) => lines.as_slice().iter().map(|l| l.capacity() + LINE_OVERHEAD).sum(),
+            SortedLines::Files { .. } | SortedLines::Union(_) => 0,
+        }
+    }
 }
 
 impl Iterator for SortedLines {
@@ -140,41 +159,46 @@ impl Iterator for SortedLines {
     fn next(&mut self) -> Option<io::Result<String>> {
         match self {
             SortedLines::Memory(lines) => lines.next().map(Ok),
-            SortedLines::Files { merge, .. } => merge.next(),
+            SortedLines::Files { merge, .. } | SortedLines::Union(merge) => merge.next(),
         }
     }
 }
 
-/// A k-way merge of sorted runs without duplicates, itself without duplicates.
+/// Sorted lines from anywhere: a run on disk, or the lines of another sorter.
+type Source = Box<dyn Iterator<Item = io::Result<String>> + Send>;
+
+/// A k-way merge of sorted sources without duplicates, itself without duplicates.
 pub(super) struct Merge {
-    readers: Vec<BufReader<File>>,
-    /// The first line not yet handed out of each run that has one.
+    sources: Vec<Source>,
+    /// The first line not yet handed out of each source that has one.
     heads: BinaryHeap<Reverse<(String, usize)>>,
 }
 
 impl Merge {
     fn open(runs: &[PathBuf]) -> io::Result<Merge> {
+        let mut sources = Vec::with_capacity(runs.len());
+        for run in runs {
+            let reader = BufReader::with_capacity(READ_BUFFER, File::open(run)?);
+            sources.push(Box::new(reader.lines()) as Source);
+        }
+        Merge::new(sources)
+    }
+
+    fn new(sources: Vec<Source>) -> io::Result<Merge> {
         let mut merge = Merge {
-            readers: Vec::with_capacity(runs.len()),
-            heads: BinaryHeap::with_capacity(runs.len()),
+            heads: BinaryHeap::with_capacity(sources.len()),
+            sources,
         };
-        for (i, run) in runs.iter().enumerate() {
-            merge
-                .readers
-                .push(BufReader::with_capacity(READ_BUFFER, File::open(run)?));
+        for i in 0..merge.sources.len() {
             merge.refill(i)?;
         }
         Ok(merge)
     }
 
-    /// Reads run `i`'s next line into the heads.
+    /// Reads source `i`'s next line into the heads.
     fn refill(&mut self, i: usize) -> io::Result<()> {
-        let mut line = String::new();
-        if self.readers[i].read_line(&mut line)? > 0 {
-            if line.ends_with('\n') {
-                line.pop();
-            }
-            self.heads.push(Reverse((line, i)));
+        if let Some(line) = self.sources[i].next() {
+            self.heads.push(Reverse((line?, i)));
         }
         Ok(())
     }
@@ -184,8 +208,8 @@ impl Merge {
             return Ok(None);
         };
         self.refill(i)?;
-        // every run is sorted and holds a line once, so any other run holding `line` has it
-        // first now
+        // every source is sorted and holds a line once, so any other source holding `line` has
+        // it first now
         while let Some(Reverse((next, j))) = self.heads.peek()
             && *next == line
         {
@@ -250,6 +274,26 @@ mod tests {
         assert_eq!(on_disk, expected);
 
         // the temporary directory went with the sorted lines
+        assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn the_union_of_sorters_is_every_line_sorted_once() {
+        let input = lines(10_000);
+        let mut expected = input.clone();
+        expected.sort();
+        expected.dedup();
+        let scratch = tempfile::tempdir().unwrap();
+        // overlapping halves, one sorted on disk, one in memory
+        let parts = [(&input[..6_000], 4_000), (&input[4_000..], usize::MAX)].map(|(lines, budget)| {
+            let mut sorter = LineSorter::new(scratch.path(), budget);
+            for line in lines {
+                sorter.push(line.clone()).unwrap();
+            }
+            sorter.finish().unwrap()
+        });
+        let union = SortedLines::union(parts.into()).unwrap();
+        assert_eq!(union.collect::<io::Result<Vec<_>>>().unwrap(), expected);
         assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
     }
 

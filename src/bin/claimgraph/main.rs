@@ -317,6 +317,10 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
         anyhow::bail!("--temp-dir {}: not a directory", args.temp_dir.display());
     }
     let store = open(&args.store)?;
+    let options = claimgraph::store::ExportOptions {
+        scratch: args.temp_dir.clone(),
+        threads: args.threads,
+    };
     let format = match args.format {
         ExportFormat::Turtle => RdfFormat::Turtle,
         ExportFormat::Trig => RdfFormat::TriG,
@@ -328,19 +332,30 @@ fn export(args: ExportArgs) -> anyhow::Result<()> {
         },
     };
     match &args.output {
+        // a device or a pipe (`-o /dev/null`, a FIFO) is written as it is: renaming a file over it
+        // would replace it
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot write '{}'", path.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            store.export(format, &mut writer, &options)?;
+            writer.flush()?;
+        }
         Some(path) => {
             // write next to the target and rename, so a failed export never leaves half a file
             let partial = path.with_extension("partial");
             let file =
                 std::fs::File::create(&partial).with_context(|| format!("cannot create '{}'", partial.display()))?;
             let mut writer = std::io::BufWriter::new(file);
-            store.export(format, &mut writer, &args.temp_dir)?;
+            store.export(format, &mut writer, &options)?;
             writer.flush()?;
             std::fs::rename(&partial, path).with_context(|| format!("cannot write '{}'", path.display()))?;
         }
         None => {
             let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
-            store.export(format, &mut writer, &args.temp_dir)?;
+            store.export(format, &mut writer, &options)?;
             writer.flush()?;
         }
     }
