@@ -83,7 +83,8 @@ pub struct ExportOptions {
     /// Where an export with more to sort than a bounded memory holds writes its sorted runs
     /// (in a temporary directory, removed when it ends).
     pub scratch: PathBuf,
-    /// Threads reading and sorting the store: more is faster and holds more memory.
+    /// Threads reading and sorting the store: more is faster and holds more memory (with glibc,
+    /// capping its malloc arenas, as the command line does, keeps most of that down).
     pub threads: usize,
 }
 

@@ -312,6 +312,11 @@ fn query(args: QueryArgs) -> anyhow::Result<()> {
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<()> {
+    if args.threads > 1 {
+        // each thread's strings are freed by another thread; with an arena per thread, glibc
+        // kept up to 135 MB more at 100 MB (470 MB against 335 MB), at the same speed
+        limit_malloc_arenas(2);
+    }
     // checked first, since a large export only needs it after reading the whole store
     if !args.temp_dir.is_dir() {
         anyhow::bail!("--temp-dir {}: not a directory", args.temp_dir.display());
@@ -568,6 +573,24 @@ fn extract_sentences(input: &std::path::Path, format: TriplesFormat, out: &mut d
     }
     Ok(())
 }
+
+/// Caps the heaps (arenas) glibc's allocator makes for threads: freed memory stays with the
+/// arena it came from, so threads that free what others allocated keep memory in each arena.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn limit_malloc_arenas(arenas: i32) {
+    unsafe extern "C" {
+        fn mallopt(param: i32, value: i32) -> i32;
+    }
+    const M_ARENA_MAX: i32 = -8;
+    // SAFETY: mallopt sets one of glibc's allocator settings and touches no memory of ours
+    unsafe {
+        mallopt(M_ARENA_MAX, arenas);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas(_arenas: i32) {}
 
 #[cfg(test)]
 mod tests {
