@@ -596,7 +596,8 @@ impl Store {
                         if i >= end {
                             break;
                         }
-                        let lines = self.sorted_graph(&graphs[i], scratch, budget / threads);
+                        let graph = GraphNameRef::from(graphs[i].as_ref());
+                        let lines = self.sorted_lines([graph], |quad| quad.to_string(), scratch, budget / threads);
                         // a graph sorted through files holds them open until it is written: it
                         // ends the window
                         let bytes = match &lines {
@@ -642,14 +643,9 @@ impl Store {
                     NamedOrBlankNode::BlankNode(b) => GraphName::BlankNode(b),
                 });
             }
-            let read = |first: usize| -> Result<SortedLines> {
-                let mut sorter = LineSorter::new(scratch, budget / threads);
-                for graph in graphs.iter().skip(first).step_by(threads) {
-                    for quad in self.inner.quads_for_pattern(None, None, None, Some(graph.as_ref())) {
-                        sorter.push(Triple::from(quad?).to_string())?;
-                    }
-                }
-                Ok(sorter.finish()?)
+            let read = |first: usize| {
+                let mine = graphs.iter().skip(first).step_by(threads).map(GraphName::as_ref);
+                self.sorted_lines(mine, |quad| Triple::from(quad).to_string(), scratch, budget / threads)
             };
             let parts = if threads == 1 {
                 vec![read(0)?]
@@ -669,14 +665,20 @@ impl Store {
         }
     }
 
-    /// The quads of `graph` as sorted N-Quads lines (without their final ` .`).
-    fn sorted_graph(&self, graph: &NamedOrBlankNode, scratch: &Path, budget: usize) -> Result<SortedLines> {
+    /// The quads of `graphs` as sorted lines, each quad's made by `line` (its N-Quads or
+    /// N-Triples text without the final ` .`).
+    fn sorted_lines<'a>(
+        &self,
+        graphs: impl IntoIterator<Item = GraphNameRef<'a>>,
+        line: impl Fn(Quad) -> String,
+        scratch: &Path,
+        budget: usize,
+    ) -> Result<SortedLines> {
         let mut sorter = LineSorter::new(scratch, budget);
-        for quad in self
-            .inner
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::from(graph.as_ref())))
-        {
-            sorter.push(quad?.to_string())?;
+        for graph in graphs {
+            for quad in self.inner.quads_for_pattern(None, None, None, Some(graph)) {
+                sorter.push(line(quad?))?;
+            }
         }
         Ok(sorter.finish()?)
     }

@@ -68,17 +68,10 @@ impl LineSorter {
         }
         while self.runs.len() > FAN_IN {
             let first: Vec<PathBuf> = self.runs.drain(..FAN_IN).collect();
-            let merged = Merge::open(&first)?;
-            let path = self.new_file()?;
-            let mut out = BufWriter::new(File::create(&path)?);
-            for line in merged {
-                writeln!(out, "{}", line?)?;
-            }
-            out.flush()?;
+            self.write_run(Merge::open(&first)?)?;
             for run in &first {
                 std::fs::remove_file(run)?;
             }
-            self.runs.push(path);
         }
         let merge = Merge::open(&self.runs)?;
         Ok(SortedLines::Files {
@@ -89,17 +82,26 @@ impl LineSorter {
 
     /// Sorts the lines gathered and writes them to a new run.
     fn spill(&mut self) -> io::Result<()> {
-        self.lines.sort_unstable();
-        self.lines.dedup();
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.sort_unstable();
+        lines.dedup();
+        self.write_run(lines.drain(..).map(Ok))?;
+        // the vector's room is kept for the next run
+        self.lines = lines;
+        self.bytes = 0;
+        Ok(())
+    }
+
+    /// Writes sorted `lines` to a new run, a line each.
+    fn write_run(&mut self, lines: impl Iterator<Item = io::Result<String>>) -> io::Result<()> {
         let path = self.new_file()?;
         let mut out = BufWriter::new(File::create(&path)?);
-        for line in self.lines.drain(..) {
-            out.write_all(line.as_bytes())?;
+        for line in lines {
+            out.write_all(line?.as_bytes())?;
             out.write_all(b"\n")?;
         }
         out.flush()?;
         self.runs.push(path);
-        self.bytes = 0;
         Ok(())
     }
 
@@ -138,7 +140,11 @@ pub(super) enum SortedLines {
 
 impl SortedLines {
     /// The lines of every one of `parts`, sorted, each once.
-    pub(super) fn union(parts: Vec<SortedLines>) -> io::Result<SortedLines> {
+    pub(super) fn union(mut parts: Vec<SortedLines>) -> io::Result<SortedLines> {
+        if parts.len() == 1 {
+            // nothing to merge: no heap between the lines and the output
+            return Ok(parts.pop().expect("one part"));
+        }
         let sources = parts.into_iter().map(|part| Box::new(part) as Source).collect();
         Ok(SortedLines::Union(Merge::new(sources)?))
     }
@@ -246,11 +252,16 @@ mod tests {
             .collect()
     }
 
-    fn sorted(lines: &[String], budget: usize, scratch: &Path) -> (Vec<String>, usize) {
+    fn sorter_of(lines: &[String], budget: usize, scratch: &Path) -> LineSorter {
         let mut sorter = LineSorter::new(scratch, budget);
         for line in lines {
             sorter.push(line.clone()).unwrap();
         }
+        sorter
+    }
+
+    fn sorted(lines: &[String], budget: usize, scratch: &Path) -> (Vec<String>, usize) {
+        let sorter = sorter_of(lines, budget, scratch);
         let runs = sorter.runs.len();
         let out = sorter.finish().unwrap().collect::<io::Result<Vec<_>>>().unwrap();
         (out, runs)
@@ -285,13 +296,8 @@ mod tests {
         expected.dedup();
         let scratch = tempfile::tempdir().unwrap();
         // overlapping halves, one sorted on disk, one in memory
-        let parts = [(&input[..6_000], 4_000), (&input[4_000..], usize::MAX)].map(|(lines, budget)| {
-            let mut sorter = LineSorter::new(scratch.path(), budget);
-            for line in lines {
-                sorter.push(line.clone()).unwrap();
-            }
-            sorter.finish().unwrap()
-        });
+        let parts = [(&input[..6_000], 4_000), (&input[4_000..], usize::MAX)]
+            .map(|(lines, budget)| sorter_of(lines, budget, scratch.path()).finish().unwrap());
         let union = SortedLines::union(parts.into()).unwrap();
         assert_eq!(union.collect::<io::Result<Vec<_>>>().unwrap(), expected);
         assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
